@@ -1,0 +1,9 @@
+environments_dir = "environments"
+terraform_bin    = "tofu"
+
+environment "dev" {
+  protected = "yes please"
+  depend_on = ["x"]
+}
+
+promote {}

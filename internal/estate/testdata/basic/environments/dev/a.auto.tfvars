@@ -1,0 +1,4 @@
+instance_count = 4
+tags = {
+  team = "core"
+}

@@ -1,0 +1,8 @@
+variable "cidr" {
+  type = string
+}
+
+module "subnets" {
+  source = "./subnets"
+  cidr   = var.cidr
+}

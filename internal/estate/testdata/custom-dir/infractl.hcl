@@ -1,0 +1,1 @@
+environments_dir = "stacks"

@@ -1,0 +1,1 @@
+region = upper("eu-west-1")

@@ -1,0 +1,8 @@
+variable "region" {
+  default = var.fallback
+}
+
+variable "zone" {
+  type = string
+  sensitive = "maybe"
+}

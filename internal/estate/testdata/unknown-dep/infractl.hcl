@@ -1,0 +1,5 @@
+environment "dev" {}
+
+environment "staging" {
+  depends_on = ["dev", "qa"]
+}

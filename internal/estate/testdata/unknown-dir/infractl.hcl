@@ -1,0 +1,5 @@
+environment "dev" {}
+
+environment "qa" {}
+
+environment "empty" {}
