@@ -133,7 +133,7 @@ func Find(ctx context.Context, opts FindOptions) (*Binary, error) {
 		if err != nil {
 			return nil, fmt.Errorf("terraform binary %q from %s: %w", n.value, n.source, err)
 		}
-		return probe(ctx, path)
+		return cachedProbe(ctx, path)
 	}
 	for _, name := range []string{"terraform", "tofu"} {
 		path, err := exec.LookPath(name)
@@ -144,7 +144,7 @@ func Find(ctx context.Context, opts FindOptions) (*Binary, error) {
 		if path, err = filepath.Abs(path); err != nil {
 			return nil, err
 		}
-		return probe(ctx, path)
+		return cachedProbe(ctx, path)
 	}
 	return nil, &NotFoundError{Tried: tried}
 }
