@@ -297,3 +297,15 @@ func TestEnvsAndSelectionErrors(t *testing.T) {
 		t.Errorf("plan -o yaml: exit %d, stderr %q", code, errOut)
 	}
 }
+
+func TestPlanInitializesAFreshEnvironment(t *testing.T) {
+	h := newHarness(t, threeEnvEstate())
+	var got planJSON
+	h.mustJSON(2, &got, "plan", "prod") // no `infractl init` before
+	if e := got.Environments[0]; e.Status != "changes" || e.Add != 1 {
+		t.Errorf("plan of a fresh environment: %+v", e)
+	}
+	if _, err := os.Stat(filepath.Join(h.root, "environments/prod/.terraform")); err != nil {
+		t.Errorf("prod was not initialized: %v", err)
+	}
+}

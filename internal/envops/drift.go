@@ -34,6 +34,10 @@ func (s *Service) Drift(ctx context.Context, env *estate.Environment, opts Drift
 		rep.Finish(env.Err)
 		return rep
 	}
+	if err := s.ensureInit(ctx, env, obs); err != nil {
+		rep.Finish(err)
+		return rep
+	}
 	planOpts := tf.PlanOptions{RefreshOnly: true}
 	if opts.Detail {
 		planOpts.Out = driftPlanName

@@ -14,6 +14,9 @@ func (s *Service) Import(ctx context.Context, env *estate.Environment, address, 
 	if env.Err != nil {
 		return env.Err
 	}
+	if err := s.ensureInit(ctx, env, obs); err != nil {
+		return err
+	}
 	cmd := s.Binary.Command(env.Dir, tf.ImportOptions{Address: address, ID: id})
 	cmd.EnvName = env.Name
 	if _, err := s.Runner.Stream(ctx, cmd, messageFn(obs)); err != nil {

@@ -80,6 +80,10 @@ func (s *Service) Plan(ctx context.Context, env *estate.Environment, opts PlanOp
 		sum.Finish(fmt.Errorf("hashing configuration: %w", err))
 		return sum
 	}
+	if err := s.ensureInit(ctx, env, obs); err != nil {
+		sum.Finish(err)
+		return sum
+	}
 	cmd := s.Binary.Command(env.Dir, tf.PlanOptions{
 		Out: PlanFileName, Destroy: opts.Destroy, Replace: opts.Replace, Targets: opts.Targets, LockTimeout: opts.LockTimeout,
 	})

@@ -35,6 +35,9 @@ type Backup struct {
 // Pull returns env's current state with `terraform state pull`, and nil
 // when it has none yet. The body holds secrets: callers never log it.
 func (s *Service) Pull(ctx context.Context, env *estate.Environment) ([]byte, error) {
+	if err := s.ensureInit(ctx, env, nil); err != nil {
+		return nil, err
+	}
 	cmd := s.Binary.Command(env.Dir, tf.StatePullOptions{})
 	cmd.EnvName = env.Name
 	out, err := s.Runner.Output(ctx, cmd)
