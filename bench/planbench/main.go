@@ -33,11 +33,16 @@ func main() {
 	mode := flag.String("mode", "all", "overhead, parallel or all")
 	runs := flag.Int("runs", 15, "measured runs per case")
 	envs := flag.Int("envs", 8, "environments for the parallel case")
+	keep := flag.Bool("keep", false, "keep the work directory for inspection")
 	flag.Parse()
 
 	work, err := os.MkdirTemp("", "planbench-")
 	check(err)
-	defer os.RemoveAll(work)
+	if *keep {
+		fmt.Println("work directory:", work)
+	} else {
+		defer os.RemoveAll(work)
+	}
 	infractl := filepath.Join(work, "infractl")
 	run(".", nil, "go", "build", "-o", infractl, "./cmd/infractl")
 	mirror := filepath.Join(work, "mirror")
