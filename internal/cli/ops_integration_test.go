@@ -309,3 +309,19 @@ func TestPlanInitializesAFreshEnvironment(t *testing.T) {
 		t.Errorf("prod was not initialized: %v", err)
 	}
 }
+
+func TestAutoInitRunsOnceForBuiltinOnlyEnvironment(t *testing.T) {
+	h := newHarness(t, map[string]string{"environments/dev/main.tf": `resource "terraform_data" "x" { input = 1 }`})
+	h.must(2, "plan", "dev")
+	h.must(2, "plan", "dev")
+	inits, _ := filepath.Glob(filepath.Join(h.root, ".infractl/runs/*/dev/init*.jsonl"))
+	plans, _ := filepath.Glob(filepath.Join(h.root, ".infractl/runs/*/dev/plan*.jsonl"))
+	if len(inits) != 1 || len(plans) != 2 {
+		t.Errorf("run logs: %d init, %d plan; want 1 init (the first plan only) and 2 plans", len(inits), len(plans))
+	}
+	for _, p := range append(inits, plans...) {
+		if info, err := os.Stat(p); err != nil || info.Mode().Perm() != 0o600 {
+			t.Errorf("run log %s: %v mode %v, want 0600", p, err, info.Mode().Perm())
+		}
+	}
+}
