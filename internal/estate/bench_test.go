@@ -83,7 +83,7 @@ variable "instance_count" {
 // BenchmarkLoad loads a generated estate of 200 environments with 20 module
 // calls each: the size lint and env diff must handle in well under 2 s.
 //
-// Results are recorded in bench_results.md beside this file.
+// Results, machine and command are in docs/benchmarks.md.
 func BenchmarkLoad(b *testing.B) {
 	root := b.TempDir()
 	writeLargeEstate(b, root, 200, 20)
