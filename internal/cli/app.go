@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/infractl/infractl/internal/envops"
@@ -83,14 +84,32 @@ func (a *app) selectEnvs(names []string, all bool) (*estate.Estate, []*estate.En
 	if err != nil {
 		return nil, nil, err
 	}
-	if all && len(names) > 0 {
-		return nil, nil, fmt.Errorf("give either environment names or --all, not both")
-	}
 	envs, err := e.Select(names, all)
 	if err != nil {
 		return nil, nil, err
 	}
 	return e, envs, nil
+}
+
+// prepare does what every multi-environment command does first: check the
+// output format and flags, select the environments and find terraform.
+func (a *app) prepare(cmd *cobra.Command, args []string, all bool, formats ...string) (string, *estate.Estate, []*estate.Environment, *envops.Service, error) {
+	format, err := a.format(formats...)
+	if err != nil {
+		return "", nil, nil, nil, err
+	}
+	if a.parallelism < 0 {
+		return "", nil, nil, nil, fmt.Errorf("--parallelism %d: give at least 1, or 0 for the default (one per environment, at most 8)", a.parallelism)
+	}
+	e, envs, err := a.selectEnvs(args, all)
+	if err != nil {
+		return "", nil, nil, nil, err
+	}
+	svc, err := a.service(cmd.Context())
+	if err != nil {
+		return "", nil, nil, nil, err
+	}
+	return format, e, envs, svc, nil
 }
 
 // service finds and checks the terraform binary once per invocation and
@@ -107,7 +126,7 @@ func (a *app) service(ctx context.Context) (*envops.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	runner := &tf.Runner{RunLog: tf.NewRunLog(e.Root, a.now(), a.log), Logger: a.log}
+	runner := &tf.Runner{RunLog: tf.NewRunLog(e.Root, a.now(), a.log), Logger: a.log, Kill: a.stdio.Kill}
 	a.ops = &envops.Service{Binary: bin, Runner: runner, Root: e.Root, Now: a.now, Logger: a.log}
 	return a.ops, nil
 }
@@ -138,6 +157,19 @@ func isTerminal(f any) bool {
 	return ok && term.IsTerminal(int(file.Fd()))
 }
 
+// terminalWidth is the width of the terminal behind f, 0 when unknown.
+func terminalWidth(f any) int {
+	file, ok := f.(*os.File)
+	if !ok {
+		return 0
+	}
+	w, _, err := term.GetSize(int(file.Fd()))
+	if err != nil {
+		return 0
+	}
+	return w
+}
+
 // colorEnabled honours NO_COLOR (https://no-color.org) and terminals only.
 func colorEnabled(w io.Writer) bool {
 	if _, set := os.LookupEnv("NO_COLOR"); set {
@@ -146,15 +178,15 @@ func colorEnabled(w io.Writer) bool {
 	return isTerminal(w)
 }
 
-// progressFor returns a live reporter on a terminal stderr, plain lines
-// otherwise; JSON output keeps stderr quiet unless it is a terminal.
+// progressFor returns a live reporter when stderr is a terminal, plain
+// timestamped lines otherwise.
 func (a *app) progressFor(envs []*estate.Environment) progress.Reporter {
 	names := make([]string, len(envs))
 	for i, e := range envs {
 		names[i] = e.Name
 	}
 	live := isTerminal(a.stdio.Err)
-	return progress.New(a.stdio.Err, progress.Options{Live: live, Color: live && colorEnabled(a.stdio.Err), Order: names})
+	return progress.New(a.stdio.Err, progress.Options{Live: live, Color: live && colorEnabled(a.stdio.Err), Order: names, Width: terminalWidth(a.stdio.Err)})
 }
 
 func joinOr(items []string) string {

@@ -15,7 +15,7 @@ import (
 )
 
 func newApplyCommand(a *app) *cobra.Command {
-	var all, autoApprove bool
+	var all, autoApprove, detail bool
 	cmd := &cobra.Command{
 		Use:   "apply [ENV...|--all]",
 		Short: "Apply the plans saved by the last 'infractl plan'",
@@ -29,21 +29,14 @@ without a terminal they are refused unless --auto-approve is given.
 
 ` + envArgsHelp + `
 
-On failure the report lists the resources that completed before the error and
-those that failed. Exit codes: 0 every environment applied (or had nothing to
-apply), 1 any environment failed, was refused or skipped.`,
+For an environment that fails, the report lists the resources that completed
+before the error and those that failed. Exit codes: 0 every environment applied
+(or had nothing to apply), 1 any environment failed, was refused or skipped,
+130 interrupted.`,
 		Example: `  infractl plan --all && infractl apply --all
   infractl apply prod --auto-approve   # in CI, after review`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := a.format("table", "json", "markdown")
-			if err != nil {
-				return err
-			}
-			e, envs, err := a.selectEnvs(args, all)
-			if err != nil {
-				return err
-			}
-			svc, err := a.service(cmd.Context())
+			format, e, envs, svc, err := a.prepare(cmd, args, all, "table", "json", "markdown")
 			if err != nil {
 				return err
 			}
@@ -51,40 +44,41 @@ apply), 1 any environment failed, was refused or skipped.`,
 			if err != nil {
 				return err
 			}
-			reports := make([]*plan.ApplyReport, len(envs))
-			results := a.runEnvironments(cmd.Context(), e, envs, "applying", func(ctx context.Context, i int, env *estate.Environment, obs envops.Observer) error {
-				r := svc.Apply(ctx, env, envops.ApplyOptions{Refusal: refusals[env.Name]}, obs)
-				reports[i] = r
-				if r.Status.Failed() {
-					return statusError{r.Error}
-				}
-				return nil
+			return runReports(a, cmd, e, envs, format, reportKind[plan.ApplyReport]{
+				phase: "applying",
+				run: func(ctx context.Context, env *estate.Environment, obs envops.Observer) *plan.ApplyReport {
+					return svc.Apply(ctx, env, envops.ApplyOptions{Refusal: refusals[env.Name]}, obs)
+				},
+				skipped: func(name, reason string) plan.ApplyReport {
+					r := plan.ApplyReport{Name: name}
+					r.Skip(reason)
+					return r
+				},
+				failure: func(r *plan.ApplyReport) (bool, string) { return r.Status.Failed(), r.Error },
+				write: func(w io.Writer, format string, list []plan.ApplyReport) error {
+					switch format {
+					case "json":
+						return plan.WriteApplyJSON(w, list)
+					case "markdown":
+						return plan.WriteApplyMarkdown(w, list)
+					}
+					return plan.WriteApplyTable(w, list, plan.TableOptions{Detail: detail, Color: colorEnabled(w)})
+				},
+				exit: plan.ApplyExitCode,
 			})
-			list := make([]plan.ApplyReport, len(envs))
-			for i, r := range results {
-				if reports[i] != nil {
-					list[i] = *reports[i]
-					continue
-				}
-				list[i] = plan.ApplyReport{Name: r.Name}
-				list[i].Skip(r.Err.Error())
-			}
-			if err := writeApply(cmd.OutOrStdout(), format, list); err != nil {
-				return err
-			}
-			return exitCode(plan.ApplyExitCode(list))
 		},
 	}
 	f := cmd.Flags()
 	f.BoolVar(&all, "all", false, "apply every environment, in dependency order")
 	f.BoolVar(&autoApprove, "auto-approve", false, "apply protected environments without asking")
+	f.BoolVar(&detail, "detail", false, "list every resource each environment applied")
 	return cmd
 }
 
-// confirmProtected asks, before anything runs, for each protected
-// environment that has a valid saved plan with changes. It returns the
-// refusal reason per environment name; an environment without a usable plan
-// is left to Apply, which explains that itself.
+// confirmProtected asks, before anything runs, for each environment whose
+// saved plan needs approval (envops.NeedsApproval). It returns the refusal
+// reason per environment name. Without a terminal nothing can be asked, so
+// such environments are refused unless --auto-approve was given.
 func (a *app) confirmProtected(envs []*estate.Environment, autoApprove bool) (map[string]string, error) {
 	refusals := map[string]string{}
 	if autoApprove {
@@ -93,11 +87,8 @@ func (a *app) confirmProtected(envs []*estate.Environment, autoApprove bool) (ma
 	interactive := isTerminal(a.stdio.In) && isTerminal(a.stdio.Err)
 	in := bufio.NewReader(a.stdio.In)
 	for _, env := range envs {
-		if !env.Protected || env.Err != nil {
-			continue
-		}
-		meta, err := envops.SavedPlan(env)
-		if err != nil || meta.Summary == nil || !meta.Summary.HasChanges() {
+		meta, needed := envops.NeedsApproval(env)
+		if !needed {
 			continue
 		}
 		if !interactive {
@@ -115,6 +106,8 @@ func (a *app) confirmProtected(envs []*estate.Environment, autoApprove bool) (ma
 	return refusals, nil
 }
 
+// confirm shows a protected environment's saved plan and reads the answer;
+// only "yes" approves.
 func confirm(in *bufio.Reader, out io.Writer, name string, s *plan.Summary) (bool, error) {
 	fmt.Fprintf(out, "\n%s is protected. Its saved plan: %d to add, %d to change, %d to destroy, %d to replace, %d to import, %d to move, %d to forget.\n",
 		name, s.Add, s.Change, s.Destroy, s.Replace, s.Import, s.Move, s.Forget)
@@ -124,14 +117,4 @@ func confirm(in *bufio.Reader, out io.Writer, name string, s *plan.Summary) (boo
 		return false, fmt.Errorf("reading confirmation: %w", err)
 	}
 	return strings.TrimSpace(line) == "yes", nil
-}
-
-func writeApply(w io.Writer, format string, list []plan.ApplyReport) error {
-	switch format {
-	case "json":
-		return plan.WriteApplyJSON(w, list)
-	case "markdown":
-		return plan.WriteApplyMarkdown(w, list)
-	}
-	return plan.WriteApplyTable(w, list, plan.TableOptions{Color: colorEnabled(w)})
 }

@@ -26,58 +26,40 @@ State is not changed.
 ` + envArgsHelp + `
 
 Exit codes: 0 no drift, 2 drift found and no environment failed, 1 any
-environment failed or was skipped.`,
+environment failed or was skipped, 130 interrupted.`,
 		Example: `  infractl drift --all
   infractl drift prod --detail -o json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := a.format("table", "json", "markdown")
+			format, e, envs, svc, err := a.prepare(cmd, args, all, "table", "json", "markdown")
 			if err != nil {
 				return err
 			}
-			e, envs, err := a.selectEnvs(args, all)
-			if err != nil {
-				return err
-			}
-			svc, err := a.service(cmd.Context())
-			if err != nil {
-				return err
-			}
-			reports := make([]*plan.DriftReport, len(envs))
-			results := a.runEnvironments(cmd.Context(), e, envs, "refreshing", func(ctx context.Context, i int, env *estate.Environment, obs envops.Observer) error {
-				r := svc.Drift(ctx, env, opts, obs)
-				reports[i] = r
-				if r.Status.Failed() {
-					return statusError{r.Error}
-				}
-				return nil
+			return runReports(a, cmd, e, envs, format, reportKind[plan.DriftReport]{
+				phase: "refreshing",
+				run: func(ctx context.Context, env *estate.Environment, obs envops.Observer) *plan.DriftReport {
+					return svc.Drift(ctx, env, opts, obs)
+				},
+				skipped: func(name, reason string) plan.DriftReport {
+					r := plan.DriftReport{Name: name}
+					r.Skip(reason)
+					return r
+				},
+				failure: func(r *plan.DriftReport) (bool, string) { return r.Status.Failed(), r.Error },
+				write: func(w io.Writer, format string, list []plan.DriftReport) error {
+					switch format {
+					case "json":
+						return plan.WriteDriftJSON(w, list)
+					case "markdown":
+						return plan.WriteDriftMarkdown(w, list)
+					}
+					return plan.WriteDriftTable(w, list, plan.TableOptions{Detail: opts.Detail, Color: colorEnabled(w)})
+				},
+				exit: plan.DriftExitCode,
 			})
-			list := make([]plan.DriftReport, len(envs))
-			for i, r := range results {
-				if reports[i] != nil {
-					list[i] = *reports[i]
-					continue
-				}
-				list[i] = plan.DriftReport{Name: r.Name}
-				list[i].Skip(r.Err.Error())
-			}
-			if err := writeDrift(cmd.OutOrStdout(), format, list, opts.Detail); err != nil {
-				return err
-			}
-			return exitCode(plan.DriftExitCode(list))
 		},
 	}
 	f := cmd.Flags()
 	f.BoolVar(&all, "all", false, "check every environment, in dependency order")
 	f.BoolVar(&opts.Detail, "detail", false, "list the attribute paths that differ")
 	return cmd
-}
-
-func writeDrift(w io.Writer, format string, list []plan.DriftReport, detail bool) error {
-	switch format {
-	case "json":
-		return plan.WriteDriftJSON(w, list)
-	case "markdown":
-		return plan.WriteDriftMarkdown(w, list)
-	}
-	return plan.WriteDriftTable(w, list, plan.TableOptions{Detail: detail, Color: colorEnabled(w)})
 }

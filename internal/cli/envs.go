@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -56,28 +55,43 @@ dependencies and protection.`,
 			}
 			out := cmd.OutOrStdout()
 			if format == "json" {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(map[string]any{"environments": rows})
+				if err := writeJSON(out, map[string]any{"environments": rows}); err != nil {
+					return err
+				}
+				return brokenEnvs(rows)
 			}
 			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ORDER\tENV\tBACKEND\tSTATE\tMODULES\tDEPENDS ON\tPROTECTED")
+			fmt.Fprintln(tw, "ORDER\tENV\tBACKEND\tSTATE\tMODULES\tDEPENDS ON\tPROTECTED\tERROR")
 			for _, r := range rows {
-				prot := ""
+				prot, broken := "", ""
 				if r.Protected {
 					prot = "yes"
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", r.Order, r.Name, r.Backend, r.StateAddress, r.Modules, strings.Join(r.DependsOn, ","), prot)
+				if r.Error != "" {
+					broken = "invalid configuration (below)"
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r.Order, r.Name, r.Backend, r.StateAddress, r.Modules, strings.Join(r.DependsOn, ","), prot, broken)
 			}
 			if err := tw.Flush(); err != nil {
 				return err
 			}
 			for _, r := range rows {
 				if r.Error != "" {
-					fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s\n", r.Name, r.Error)
+					fmt.Fprintf(cmd.ErrOrStderr(), "\n%s: %s\n", r.Name, r.Error)
 				}
 			}
-			return nil
+			return brokenEnvs(rows)
 		},
 	}
+}
+
+// brokenEnvs makes `envs` fail when an environment's configuration is
+// invalid, after listing everything.
+func brokenEnvs(rows []envRow) error {
+	for _, r := range rows {
+		if r.Error != "" {
+			return exitCode(ExitError)
+		}
+	}
+	return nil
 }

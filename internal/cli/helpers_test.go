@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/hashicorp/go-version"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,6 +40,12 @@ func (h *harness) run(args ...string) (string, string, int) {
 	h.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
+	return h.runCtx(ctx, args...)
+}
+
+// runCtx is run with the caller's context, to interrupt a run.
+func (h *harness) runCtx(ctx context.Context, args ...string) (string, string, int) {
+	h.t.Helper()
 	var out, errb bytes.Buffer
 	code := Main(ctx, append([]string{"--chdir", h.root}, args...), Stdio{In: strings.NewReader(""), Out: &out, Err: &errb})
 	return out.String(), errb.String(), code
@@ -110,4 +117,19 @@ type planJSON struct {
 		Error string `json:"error"`
 	} `json:"environments"`
 	ExitCode int `json:"exit_code"`
+}
+
+// terraformAtLeast reports whether the terraform under test is at least
+// min, for features newer than the oldest supported release (1.5).
+func terraformAtLeast(t *testing.T, min string) bool {
+	t.Helper()
+	_, v, err := testenv.FindTerraform()
+	if err != nil {
+		t.Fatal(err)
+	}
+	have, err := version.NewVersion(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return have.Core().GreaterThanOrEqual(version.Must(version.NewVersion(min)))
 }

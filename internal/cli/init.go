@@ -2,9 +2,7 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -12,6 +10,7 @@ import (
 
 	"github.com/infractl/infractl/internal/envops"
 	"github.com/infractl/infractl/internal/estate"
+	"github.com/infractl/infractl/internal/plan"
 	"github.com/infractl/infractl/internal/tf"
 )
 
@@ -43,22 +42,12 @@ Exit codes: 0 every environment initialized, 1 any failed or was skipped.`,
 		Example: `  infractl init --all
   infractl init prod --reconfigure --backend-config backends/{env}.hcl`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := a.format("table", "json")
-			if err != nil {
-				return err
-			}
-			e, envs, err := a.selectEnvs(args, all)
-			if err != nil {
-				return err
-			}
-			svc, err := a.service(cmd.Context())
+			format, e, envs, svc, err := a.prepare(cmd, args, all, "table", "json")
 			if err != nil {
 				return err
 			}
 			results := a.runEnvironments(cmd.Context(), e, envs, "init", func(ctx context.Context, i int, env *estate.Environment, obs envops.Observer) error {
-				o := opts
-				o.BackendConfig = backendConfigFor(opts.BackendConfig, env.Name)
-				return svc.Init(ctx, env, o, obs)
+				return svc.Init(ctx, env, opts, obs)
 			})
 			rows := make([]resultRow, len(results))
 			failed := false
@@ -75,6 +64,9 @@ Exit codes: 0 every environment initialized, 1 any failed or was skipped.`,
 			if err := writeResults(cmd, format, rows); err != nil {
 				return err
 			}
+			if cmd.Context().Err() != nil {
+				return exitCode(ExitInterrupted)
+			}
 			if failed {
 				return exitCode(ExitError)
 			}
@@ -89,33 +81,15 @@ Exit codes: 0 every environment initialized, 1 any failed or was skipped.`,
 	return cmd
 }
 
-// backendConfigFor expands {env} and makes file paths absolute, since
-// terraform runs in the environment's directory, not the caller's.
-func backendConfigFor(values []string, env string) []string {
-	out := make([]string, len(values))
-	for i, v := range values {
-		v = strings.ReplaceAll(v, "{env}", env)
-		if !strings.Contains(v, "=") {
-			if abs, err := filepath.Abs(v); err == nil {
-				v = abs
-			}
-		}
-		out[i] = v
-	}
-	return out
-}
-
 func writeResults(cmd *cobra.Command, format string, rows []resultRow) error {
 	out := cmd.OutOrStdout()
 	if format == "json" {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"environments": rows})
+		return writeJSON(out, map[string]any{"environments": rows})
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ENV\tSTATUS\tERROR")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Name, r.Status, firstLine(r.Error))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Name, r.Status, plan.FirstLine(r.Error))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -11,19 +11,24 @@ import (
 	"os"
 )
 
-// Stdio is the process's standard streams, injected so tests can run
-// commands in-process.
+// Stdio is what the process gives a command run: standard streams,
+// injected so tests can run commands in-process, and the kill request of a
+// second Ctrl-C.
 type Stdio struct {
 	In  io.Reader
 	Out io.Writer
 	Err io.Writer
+	// Kill, when closed, asks running terraform processes to be killed
+	// now rather than after their grace period; nil never fires.
+	Kill <-chan struct{}
 }
 
 // Exit codes shared by every command. Plan and drift also use ExitChanges.
 const (
-	ExitOK      = 0
-	ExitError   = 1
-	ExitChanges = 2
+	ExitOK          = 0
+	ExitError       = 1
+	ExitChanges     = 2
+	ExitInterrupted = 130
 )
 
 // exitError carries a process exit code through cobra. With a nil err the
@@ -70,12 +75,16 @@ func Main(ctx context.Context, args []string, stdio Stdio) int {
 	if errors.As(err, &ee) && ee.err == nil {
 		return ee.code
 	}
+	if app.output == "json" {
+		// Scripts reading JSON get the failure as JSON too.
+		writeJSON(stdio.Out, map[string]any{"error": err.Error(), "exit_code": ExitError})
+	}
 	fmt.Fprintf(stdio.Err, "Error: %v\n", err)
 	if errors.As(err, &ee) {
 		return ee.code
 	}
-	if errors.Is(err, context.Canceled) {
-		return 130
+	if ctx.Err() != nil {
+		return ExitInterrupted
 	}
 	return ExitError
 }

@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPlanParallelOneBrokenEnvironment(t *testing.T) {
@@ -324,4 +326,62 @@ func TestAutoInitRunsOnceForBuiltinOnlyEnvironment(t *testing.T) {
 			t.Errorf("run log %s: %v mode %v, want 0600", p, err, info.Mode().Perm())
 		}
 	}
+}
+
+func TestInterruptStopsTerraformAndReleasesTheLock(t *testing.T) {
+	files := threeEnvEstate()
+	files["infractl.hcl"] = `environment "dev" {}
+environment "staging" { depends_on = ["dev"] }
+`
+	delete(files, "environments/prod/main.tf")
+	h := newHarness(t, files)
+	h.must(0, "init", "--all")
+	h.must(2, "plan", "dev")
+	h.must(0, "apply", "dev")
+	t.Setenv("LOCALFS_READ_DELAY", "30s")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		// Cancel once terraform holds the state lock and is refreshing.
+		lock := filepath.Join(h.root, "environments/dev/.terraform.tfstate.lock.info")
+		for i := 0; i < 200; i++ {
+			if _, err := os.Stat(lock); err == nil {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		cancel()
+	}()
+	start := time.Now()
+	out, _, code := h.runCtx(ctx, "plan", "--all", "-o", "json")
+	if elapsed := time.Since(start); elapsed > 25*time.Second {
+		t.Errorf("interrupted plan took %v: terraform did not stop on SIGINT", elapsed)
+	}
+	if code != ExitInterrupted {
+		t.Errorf("exit %d, want %d", code, ExitInterrupted)
+	}
+	var got planJSON
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if s := got.Environments[1]; s.Status != "skipped" || s.Error != "interrupted before it started" {
+		t.Errorf("staging: %s %q, want skipped, interrupted before it started", s.Status, s.Error)
+	}
+	if _, err := os.Stat(filepath.Join(h.root, "environments/dev/.terraform.tfstate.lock.info")); err == nil {
+		t.Error("the state lock was left behind")
+	}
+}
+
+func TestOutputOnlyPlanIsApplied(t *testing.T) {
+	h := newHarness(t, map[string]string{"environments/dev/main.tf": `output "o" { value = "v1" }`})
+	var p planJSON
+	h.mustJSON(2, &p, "plan", "dev")
+	if p.Environments[0].Status != "changes" {
+		t.Fatalf("output-only plan: %+v", p.Environments[0])
+	}
+	out := h.must(0, "apply", "dev")
+	if !strings.Contains(out, "applied") {
+		t.Errorf("apply of an output-only plan:\n%s", out)
+	}
+	h.must(0, "plan", "dev")
 }

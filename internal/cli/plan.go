@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"io"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -31,7 +30,7 @@ column; they are not folded into add and destroy.
 One failing environment never stops or hides the others.
 
 Exit codes: 0 no environment has changes, 2 some have changes and none failed,
-1 any environment failed or was skipped.
+1 any environment failed or was skipped, 130 interrupted.
 
 JSON output (--output json), a stable contract:
   {"environments":[{"name":"dev","status":"changes","add":1,"change":0,
@@ -43,40 +42,32 @@ status is one of no-changes, changes, error, skipped.`,
   infractl plan --all --detail
   infractl plan --all -o markdown >> "$GITHUB_STEP_SUMMARY"`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := a.format("table", "json", "markdown")
+			format, e, envs, svc, err := a.prepare(cmd, args, all, "table", "json", "markdown")
 			if err != nil {
 				return err
 			}
-			e, envs, err := a.selectEnvs(args, all)
-			if err != nil {
-				return err
-			}
-			svc, err := a.service(cmd.Context())
-			if err != nil {
-				return err
-			}
-			sums := make([]*plan.Summary, len(envs))
-			results := a.runEnvironments(cmd.Context(), e, envs, "planning", func(ctx context.Context, i int, env *estate.Environment, obs envops.Observer) error {
-				s := svc.Plan(ctx, env, opts, obs)
-				sums[i] = s
-				if s.Status.Failed() {
-					return statusError{s.Error}
-				}
-				return nil
+			return runReports(a, cmd, e, envs, format, reportKind[plan.Summary]{
+				phase: "planning",
+				run: func(ctx context.Context, env *estate.Environment, obs envops.Observer) *plan.Summary {
+					return svc.Plan(ctx, env, opts, obs)
+				},
+				skipped: func(name, reason string) plan.Summary {
+					s := plan.Summary{Name: name}
+					s.Skip(reason)
+					return s
+				},
+				failure: func(s *plan.Summary) (bool, string) { return s.Status.Failed(), s.Error },
+				write: func(w io.Writer, format string, list []plan.Summary) error {
+					switch format {
+					case "json":
+						return plan.WritePlanJSON(w, list)
+					case "markdown":
+						return plan.WritePlanMarkdown(w, list)
+					}
+					return plan.WritePlanTable(w, list, plan.TableOptions{Detail: detail, Color: colorEnabled(w)})
+				},
+				exit: plan.PlanExitCode,
 			})
-			list := make([]plan.Summary, len(envs))
-			for i, r := range results {
-				if s := sums[i]; s != nil {
-					list[i] = *s
-					continue
-				}
-				list[i] = plan.Summary{Name: r.Name}
-				list[i].Skip(r.Err.Error())
-			}
-			if err := a.writePlan(cmd.OutOrStdout(), format, list, detail); err != nil {
-				return err
-			}
-			return exitCode(plan.PlanExitCode(list))
 		},
 	}
 	f := cmd.Flags()
@@ -85,16 +76,6 @@ status is one of no-changes, changes, error, skipped.`,
 	f.BoolVar(&opts.Destroy, "destroy", false, "plan to destroy every resource")
 	f.StringSliceVar(&opts.Replace, "replace", nil, "force replacement of this resource address (repeatable)")
 	f.StringSliceVar(&opts.Targets, "target", nil, "limit planning to this resource address (repeatable)")
-	f.DurationVar(&opts.LockTimeout, "lock-timeout", 0*time.Second, "wait this long for a held state lock")
+	f.DurationVar(&opts.LockTimeout, "lock-timeout", 0, "wait this long for a held state lock")
 	return cmd
-}
-
-func (a *app) writePlan(w io.Writer, format string, list []plan.Summary, detail bool) error {
-	switch format {
-	case "json":
-		return plan.WritePlanJSON(w, list)
-	case "markdown":
-		return plan.WritePlanMarkdown(w, list)
-	}
-	return plan.WritePlanTable(w, list, plan.TableOptions{Detail: detail, Color: colorEnabled(w)})
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +18,8 @@ resource "terraform_data" "forgetme" { input = "kept outside" }
 `
 
 // devStep2 changes every kind of action once: create (plus a read that
-// waits for it), update, replace, delete, move, import and forget.
+// waits for it), update, replace, delete, move, import and, where the
+// terraform binary has removed blocks (1.7+), forget.
 const devStep2 = `
 resource "terraform_data" "keep" { input = "a" }
 resource "terraform_data" "upd" { input = "v2" }
@@ -29,11 +31,7 @@ moved {
 }
 resource "terraform_data" "moved" { input = "moving" }
 
-removed {
-  from = terraform_data.forgetme
-  lifecycle { destroy = false }
-}
-
+%s
 import {
   to = localfs_file.imp
   id = "imported.txt"
@@ -73,7 +71,13 @@ func TestPlanCountsEveryActionExactly(t *testing.T) {
 	h.must(2, "plan", "dev")
 	h.must(0, "apply", "dev")
 
-	h.write("environments/dev/main.tf", tfMain(devStep2))
+	forget := 0
+	removed := `resource "terraform_data" "forgetme" { input = "kept outside" }`
+	if terraformAtLeast(t, "1.7.0") {
+		forget = 1
+		removed = "removed {\n  from = terraform_data.forgetme\n  lifecycle { destroy = false }\n}\n"
+	}
+	h.write("environments/dev/main.tf", tfMain(fmt.Sprintf(devStep2, removed)))
 	h.write("environments/dev/imported.txt", "already here\n")
 	var got planJSON
 	h.mustJSON(2, &got, "plan", "dev", "--detail")
@@ -83,7 +87,7 @@ func TestPlanCountsEveryActionExactly(t *testing.T) {
 	e := got.Environments[0]
 	counts := map[string][2]int{
 		"add": {e.Add, 1}, "change": {e.Change, 1}, "destroy": {e.Destroy, 1}, "replace": {e.Replace, 1},
-		"import": {e.Import, 1}, "move": {e.Move, 1}, "forget": {e.Forget, 1}, "read": {e.Read, 1}, "drift": {e.Drift, 0},
+		"import": {e.Import, 1}, "move": {e.Move, 1}, "forget": {e.Forget, forget}, "read": {e.Read, 1}, "drift": {e.Drift, 0},
 	}
 	for name, c := range counts {
 		if c[0] != c[1] {
@@ -106,7 +110,6 @@ func TestPlanCountsEveryActionExactly(t *testing.T) {
 		"terraform_data.rep":         "replace/cannot_update",
 		"terraform_data.del":         "delete/delete_because_no_resource_config",
 		"terraform_data.moved":       "move/",
-		"terraform_data.forgetme":    "forget/delete_because_no_resource_config",
 		"localfs_file.imp":           "import/",
 		"localfs_file.new":           "create/",
 		"data.localfs_file.readback": "read/read_because_dependency_pending",
@@ -114,6 +117,10 @@ func TestPlanCountsEveryActionExactly(t *testing.T) {
 		if actions[addr] != want {
 			t.Errorf("%s: got %q, want %q (all: %v)", addr, actions[addr], want, actions)
 		}
+	}
+
+	if forget == 1 && actions["terraform_data.forgetme"] != "forget/delete_because_no_resource_config" {
+		t.Errorf("terraform_data.forgetme: got %q, want forget/delete_because_no_resource_config", actions["terraform_data.forgetme"])
 	}
 
 	// The saved plan is private and applies exactly what was counted.

@@ -33,10 +33,10 @@ func (a *app) runEnvironments(ctx context.Context, e *estate.Estate, envs []*est
 	return orchestrate.Run(ctx, nodes, a.parallelismFor(len(envs)), func(ctx context.Context, name string) error {
 		rep.Phase(name, phase)
 		i := index[name]
-		err := task(ctx, i, envs[i], progressObserver(rep, name))
+		err := task(ctx, i, envs[i], progressObserver(rep, name, phase))
 		outcome := "done"
 		if err != nil {
-			outcome = "failed: " + firstLine(err.Error())
+			outcome = "failed: " + plan.FirstLine(err.Error())
 		}
 		rep.Done(name, outcome, err != nil)
 		return err
@@ -47,10 +47,10 @@ func (a *app) runEnvironments(ctx context.Context, e *estate.Estate, envs []*est
 // environment. It runs on that environment's goroutine only.
 // Phases only move forward on the progress line: an apply stream repeats
 // the planned changes first, which must not read as going back to planning.
-func progressObserver(rep progress.Reporter, env string) envops.Observer {
+func progressObserver(rep progress.Reporter, env, initial string) envops.Observer {
 	rank := map[plan.Phase]int{plan.PhaseRefreshing: 1, plan.PhasePlanning: 2, plan.PhaseApplying: 3}
 	var p plan.Progress
-	shown := 0
+	shown := rank[plan.Phase(initial)]
 	return func(m *ui.Message) {
 		p.Observe(m)
 		switch p.Phase {
@@ -66,19 +66,4 @@ func progressObserver(rep progress.Reporter, env string) envops.Observer {
 			rep.Phase(env, string(p.Phase))
 		}
 	}
-}
-
-// statusError lets a task tell the scheduler about a failure that the
-// report already describes.
-type statusError struct{ msg string }
-
-func (e statusError) Error() string { return e.msg }
-
-func firstLine(s string) string {
-	for i, c := range s {
-		if c == '\n' {
-			return s[:i]
-		}
-	}
-	return s
 }

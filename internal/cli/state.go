@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -51,7 +50,7 @@ State files hold secrets: keep backups out of version control.`,
 				return err
 			}
 			if format == "json" {
-				return writeJSONOut(cmd, b)
+				return writeJSON(cmd.OutOrStdout(), b)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Backed up %s (serial %d, lineage %s, %d resources, %d bytes) to %s\n",
 				b.Environment, b.Serial, b.Lineage, b.Resources, b.Size, b.Path)
@@ -98,7 +97,7 @@ unless --force is given.`,
 				return err
 			}
 			if format == "json" {
-				return writeJSONOut(cmd, res)
+				return writeJSON(cmd.OutOrStdout(), res)
 			}
 			if res.Backup != nil {
 				fmt.Fprintf(cmd.OutOrStdout(), "Backed up the previous state (serial %d) to %s\n", res.Backup.Serial, res.Backup.Path)
@@ -110,10 +109,4 @@ unless --force is given.`,
 	cmd.Flags().BoolVar(&force, "force", false, "restore even with another lineage or a lower serial")
 	cmd.Flags().StringVar(&dir, "backup-dir", envops.DefaultBackupDir, "where to back up the current state first")
 	return cmd
-}
-
-func writeJSONOut(cmd *cobra.Command, v any) error {
-	enc := json.NewEncoder(cmd.OutOrStdout())
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }

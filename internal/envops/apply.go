@@ -52,11 +52,12 @@ func (s *Service) Apply(ctx context.Context, env *estate.Environment, opts Apply
 		rep.Refuse(opts.Refusal)
 		return rep
 	}
-	if meta.Summary != nil && !meta.Summary.HasChanges() {
+	if meta.Summary != nil && !meta.Summary.HasChanges() && meta.Summary.Status != plan.StatusChanges {
 		rep.Finish(nil)
 		removeSavedPlan(env)
 		return rep
 	}
+	rep.Expect(meta.Summary)
 	cmd := s.Binary.Command(env.Dir, tf.ApplyOptions{PlanFile: PlanFileName})
 	cmd.EnvName = env.Name
 	_, runErr := s.Runner.Stream(ctx, cmd, observe(rep.Observe, obs))
@@ -81,4 +82,18 @@ func (s *Service) LastApply(env string) (*ApplyRecord, error) {
 		return nil, fmt.Errorf("no apply of %s recorded by infractl: %w", env, err)
 	}
 	return &rec, nil
+}
+
+// NeedsApproval reports whether applying env needs a person's approval:
+// it is protected and has a valid saved plan with changes. An environment
+// without a usable plan needs none: Apply refuses it with its own reason.
+func NeedsApproval(env *estate.Environment) (*PlanMeta, bool) {
+	if !env.Protected || env.Err != nil {
+		return nil, false
+	}
+	meta, err := SavedPlan(env)
+	if err != nil || meta.Summary == nil || !meta.Summary.HasChanges() {
+		return nil, false
+	}
+	return meta, true
 }

@@ -41,13 +41,17 @@ func (s *Service) Drift(ctx context.Context, env *estate.Environment, opts Drift
 	planOpts := tf.PlanOptions{RefreshOnly: true}
 	if opts.Detail {
 		planOpts.Out = driftPlanName
-		defer os.Remove(filepath.Join(env.Dir, driftPlanName))
+		path := filepath.Join(env.Dir, driftPlanName)
+		if err := createPrivate(path); err != nil {
+			rep.Finish(fmt.Errorf("preparing the plan file: %w", err))
+			return rep
+		}
+		defer os.Remove(path)
 	}
 	cmd := s.Binary.Command(env.Dir, planOpts)
 	cmd.EnvName = env.Name
 	_, runErr := s.Runner.Stream(ctx, cmd, observe(rep.Observe, obs))
 	if runErr == nil && opts.Detail {
-		os.Chmod(filepath.Join(env.Dir, driftPlanName), 0o600)
 		p, err := s.showPlan(ctx, env, driftPlanName)
 		if err != nil {
 			runErr = err

@@ -68,3 +68,19 @@ func readJSON(path string, v any) error {
 	}
 	return nil
 }
+
+// createPrivate creates (or empties) path with mode 0600 before terraform
+// writes a plan there: terraform opens an existing file with O_TRUNC and
+// keeps its mode, so the plan, which holds secrets, is never readable by
+// others, not even for the moment before infractl could chmod it.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -5,29 +5,37 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/infractl/infractl/internal/estate"
 	"github.com/infractl/infractl/internal/tf"
 )
 
 // Init prepares env's working directory with `terraform init`: backend,
-// modules and providers.
+// modules and providers. In each BackendConfig entry, {env} becomes the
+// environment's name, and a file path is made absolute (terraform runs in
+// the environment's directory, not the caller's), so one flag serves every
+// environment: --backend-config backends/{env}.hcl.
 func (s *Service) Init(ctx context.Context, env *estate.Environment, opts tf.InitOptions, obs Observer) error {
 	if env.Err != nil {
 		return env.Err
 	}
+	opts.BackendConfig = expandBackendConfig(opts.BackendConfig, env.Name)
 	cmd := s.Binary.Command(env.Dir, opts)
 	cmd.EnvName = env.Name
 	if _, err := s.Runner.Stream(ctx, cmd, messageFn(obs)); err != nil {
 		return err
 	}
 	// An environment with only built-in resources and no backend gets no
-	// .terraform directory; remember that it was initialized anyway.
+	// .terraform directory; remember that it was initialized anyway, and
+	// for which configuration: adding a provider later needs a new init.
 	marker := s.initMarker(env)
 	if _, err := os.Stat(dataDir(env)); err == nil {
 		os.Remove(marker)
-	} else if err := writeFileAtomic(marker, nil); err != nil {
-		s.logger().Warn("recording init", "env", env.Name, "err", err)
+	} else if hash, err := env.ConfigHash(); err == nil {
+		if err := writeFileAtomic(marker, []byte(hash)); err != nil {
+			s.logger().Warn("recording init", "env", env.Name, "err", err)
+		}
 	}
 	return nil
 }
@@ -51,18 +59,34 @@ func (s *Service) initMarker(env *estate.Environment) string {
 
 // ensureInit runs a default `terraform init` in an environment that was
 // never initialized (no .terraform directory, or no $TF_DATA_DIR, and no
-// record that init needed none), so the first plan on a fresh checkout just works.
+// record that init of this very configuration needed none), so the first plan on a fresh checkout just works.
 // An initialized directory is left alone: re-initializing is the user's
 // call (`infractl init`).
 func (s *Service) ensureInit(ctx context.Context, env *estate.Environment, obs Observer) error {
 	if _, err := os.Stat(dataDir(env)); err == nil {
 		return nil
 	}
-	if _, err := os.Stat(s.initMarker(env)); err == nil {
-		return nil
+	if marker, err := os.ReadFile(s.initMarker(env)); err == nil {
+		if hash, err := env.ConfigHash(); err == nil && hash == string(marker) {
+			return nil
+		}
 	}
 	if err := s.Init(ctx, env, tf.InitOptions{}, obs); err != nil {
 		return fmt.Errorf("initializing %s (it had never been initialized): %w", env.Name, err)
 	}
 	return nil
+}
+
+func expandBackendConfig(values []string, env string) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		v = strings.ReplaceAll(v, "{env}", env)
+		if !strings.Contains(v, "=") {
+			if abs, err := filepath.Abs(v); err == nil {
+				v = abs
+			}
+		}
+		out[i] = v
+	}
+	return out
 }

@@ -84,6 +84,10 @@ func (s *Service) Plan(ctx context.Context, env *estate.Environment, opts PlanOp
 		sum.Finish(err)
 		return sum
 	}
+	if err := createPrivate(PlanPath(env)); err != nil {
+		sum.Finish(fmt.Errorf("preparing the plan file: %w", err))
+		return sum
+	}
 	cmd := s.Binary.Command(env.Dir, tf.PlanOptions{
 		Out: PlanFileName, Destroy: opts.Destroy, Replace: opts.Replace, Targets: opts.Targets, LockTimeout: opts.LockTimeout,
 	})

@@ -1,7 +1,9 @@
 package estate
 
 import (
+	"net/url"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -92,7 +94,8 @@ type Block struct {
 // StateAddress describes where the environment's state lives, for status
 // output and for spotting two environments that share a state:
 // s3://bucket/key, gs://bucket/prefix, azurerm://account/container/key,
-// pg:schema, the http address, or a local file path. Other types, and
+// pg:schema, the http address (credentials in it hidden), or a local file
+// path. Other types, and
 // backends whose location comes from -backend-config (partial
 // configuration), render as the type alone.
 func (b *Backend) StateAddress() string {
@@ -104,7 +107,7 @@ func (b *Backend) StateAddress() string {
 		}
 	case "http":
 		if addr := b.arg("address"); addr != "" {
-			return addr
+			return redactURL(addr)
 		}
 	case "local":
 		path := b.arg("path")
@@ -196,4 +199,32 @@ func sourceText(src []byte, r hcl.Range) string {
 		return ""
 	}
 	return string(src[r.Start.Byte:r.End.Byte])
+}
+
+// secretParam matches query parameter names that carry credentials.
+var secretParam = regexp.MustCompile(`(?i)(token|passw|secret|key|sig|auth|cred|session)`)
+
+// redactURL hides credentials in an address shown to users: the user
+// information and the values of query parameters named like secrets.
+// Anything that does not parse as a URL is returned as is.
+func redactURL(addr string) string {
+	u, err := url.Parse(addr)
+	if err != nil || u.Host == "" {
+		return addr
+	}
+	if u.User != nil {
+		u.User = url.User("REDACTED")
+	}
+	q := u.Query()
+	changed := false
+	for name := range q {
+		if secretParam.MatchString(name) {
+			q.Set(name, "REDACTED")
+			changed = true
+		}
+	}
+	if changed {
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }

@@ -192,3 +192,16 @@ func TestImplicitBackend(t *testing.T) {
 		t.Errorf("Backend = %+v, want implicit local", prod.Backend)
 	}
 }
+
+func TestStateAddressHidesCredentials(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"https://ci:hunter2@state.example.com/states/dev?token=abc123&env=dev", "https://REDACTED@state.example.com/states/dev?env=dev&token=REDACTED"},
+		{"http://127.0.0.1:7420/v1/states/ml/prod", "http://127.0.0.1:7420/v1/states/ml/prod"},
+		{"https://x.example.com/s?X-Amz-Signature=deadbeef", "https://x.example.com/s?X-Amz-Signature=REDACTED"},
+	} {
+		b := &Backend{Type: "http", Attributes: map[string]Attribute{"address": {Name: "address", Value: cty.StringVal(tc.in), Literal: true}}}
+		if got := b.StateAddress(); got != tc.want {
+			t.Errorf("StateAddress(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

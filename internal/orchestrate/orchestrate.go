@@ -35,6 +35,7 @@ type DependencyError struct {
 	Dependency string
 }
 
+// Error says which dependency held the node back.
 func (e *DependencyError) Error() string {
 	return fmt.Sprintf("skipped: dependency %q did not succeed", e.Dependency)
 }
@@ -118,7 +119,9 @@ func Run(ctx context.Context, nodes []Node, parallelism int, task Task) []Result
 	}
 
 	for remaining > 0 {
-		skipBlocked()
+		// Cancellation first: after an interrupt, nodes waiting for an
+		// interrupted dependency were interrupted too, not blocked by a
+		// failure.
 		if ctx.Err() != nil {
 			for i := range nodes {
 				if state[i] == pending {
@@ -129,6 +132,7 @@ func Run(ctx context.Context, nodes []Node, parallelism int, task Task) []Result
 				}
 			}
 		}
+		skipBlocked()
 		for i := range nodes {
 			if active >= parallelism || ctx.Err() != nil {
 				break
@@ -170,14 +174,4 @@ func runTask(ctx context.Context, task Task, name string) (err error) {
 		}
 	}()
 	return task(ctx, name)
-}
-
-// Failed reports whether any result has an error (including skips).
-func Failed(results []Result) bool {
-	for _, r := range results {
-		if r.Err != nil {
-			return true
-		}
-	}
-	return false
 }

@@ -47,9 +47,6 @@ func TestRunOrderAndSkips(t *testing.T) {
 	if len(order) != 2 {
 		t.Errorf("ran %v, want only dev and sandbox", order)
 	}
-	if !Failed(results) {
-		t.Error("Failed = false, want true")
-	}
 }
 
 func TestRunWaitsForDependencies(t *testing.T) {
@@ -74,8 +71,10 @@ func TestRunWaitsForDependencies(t *testing.T) {
 		mu.Unlock()
 		return nil
 	})
-	if Failed(results) {
-		t.Fatalf("unexpected failure: %+v", results)
+	for _, r := range results {
+		if r.Err != nil {
+			t.Fatalf("unexpected failure: %+v", results)
+		}
 	}
 }
 
@@ -134,5 +133,18 @@ func TestRunRecoversPanic(t *testing.T) {
 	results := Run(context.Background(), []Node{{Name: "a"}}, 1, func(ctx context.Context, name string) error { panic("bad") })
 	if results[0].Err == nil || results[0].Err.Error() != "internal error in a: bad" {
 		t.Fatalf("got %v", results[0].Err)
+	}
+}
+
+func TestRunCancelledDependantsAreNotBlamedOnTheDependency(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	nodes := []Node{{Name: "dev"}, {Name: "prod", DependsOn: []string{"dev"}}}
+	results := Run(ctx, nodes, 2, func(ctx context.Context, name string) error {
+		cancel()
+		return ctx.Err()
+	})
+	var de *DependencyError
+	if errors.As(results[1].Err, &de) || !errors.Is(results[1].Err, context.Canceled) {
+		t.Errorf("prod: %v, want context.Canceled, not a dependency failure", results[1].Err)
 	}
 }

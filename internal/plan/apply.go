@@ -10,7 +10,9 @@ type ApplyReport struct {
 	Status Status `json:"status"`
 
 	// The counts come from Terraform's apply change_summary, or from the
-	// apply_complete hooks when a failed apply sent none.
+	// apply_complete hooks when a failed apply sent none. After a
+	// successful apply that counted no imports, Imported is the import
+	// count of the plan given to Expect.
 	Added     int `json:"added"`
 	Changed   int `json:"changed"`
 	Destroyed int `json:"destroyed"`
@@ -31,6 +33,8 @@ type ApplyReport struct {
 	summary   bool                // an apply/destroy change_summary arrived
 	changed   bool                // a planned_change other than a read arrived
 	importing map[string]struct{} // addresses of planned imports
+	expected  bool                // Expect was given a plan with changes
+	planned   int                 // the Import count of that plan
 }
 
 // HookResult is one resource operation of an apply as Terraform reported it.
@@ -44,6 +48,20 @@ type HookResult struct {
 	// Terraform printed them.
 	IDKey   string `json:"id_key,omitempty"`
 	IDValue string `json:"id_value,omitempty"`
+}
+
+// Expect tells the report what the applied saved plan held, since `apply
+// -json PLANFILE` says nothing about moves, imports and forgets: when
+// s.HasChanges(), a successful apply is StatusApplied even if the stream
+// showed no change, and if Terraform counted no imports, Imported is
+// s.Import. A failed apply is unaffected. Call it before Finish; a nil or
+// change-free s changes nothing.
+func (r *ApplyReport) Expect(s *Summary) {
+	if s == nil || !s.HasChanges() {
+		return
+	}
+	r.expected = true
+	r.planned = s.Import
 }
 
 // Observe records one message of the apply's UI stream.
@@ -110,6 +128,12 @@ func (r *ApplyReport) Finish(err error) {
 	case failed:
 		r.Status = StatusError
 		r.Error = r.diags.message(err)
+	case r.expected:
+		// The whole plan was carried out, its imports included.
+		if r.Imported == 0 {
+			r.Imported = r.planned
+		}
+		r.Status = StatusApplied
 	case r.changed || len(r.Completed) > 0 ||
 		r.Added+r.Changed+r.Destroyed+r.Imported > 0:
 		r.Status = StatusApplied

@@ -59,6 +59,10 @@ func applyPhrase(r *ApplyReport) string {
 		return string(r.Status)
 	case r.Status.Failed():
 		return string(r.Status) + " after " + strings.Join(parts, ", ")
+	case len(parts) == 0 && r.Status == StatusApplied:
+		// A plan of moves, forgets, reads or outputs: applied, but
+		// nothing Terraform counts.
+		return string(StatusApplied)
 	case len(parts) == 0:
 		return "no changes"
 	}
@@ -128,12 +132,19 @@ func formatSeconds(sec float64) string {
 	return strconv.FormatFloat(sec, 'f', -1, 64) + "s"
 }
 
-// firstLine returns the first line of s cut to width runes, for a table
-// cell.
-func firstLine(s string, width int) string {
+// FirstLine returns s up to its first line break (a "\r\n" ending
+// included), so that a multi-line message, such as a Terraform error with
+// its detail, fits a table cell or a one-line status.
+func FirstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
+	return strings.TrimSuffix(s, "\r")
+}
+
+// cell returns the first line of s cut to width runes, for a table cell.
+func cell(s string, width int) string {
+	s = FirstLine(s)
 	if r := []rune(s); len(r) > width {
 		return string(r[:width-1]) + "…"
 	}

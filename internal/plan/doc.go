@@ -33,15 +33,25 @@
 // Drift counts resource_drift messages. A change_summary whose operation is
 // "plan" is kept verbatim as TerraformSummary.
 //
-// A plan has changes (StatusChanges) when any of Add, Change, Destroy,
-// Replace, Import, Move or Forget is non-zero, or a root output changes (an
-// outputs message entry whose action is not "noop"); this is Terraform's own
-// "applyable" rule behind `plan -detailed-exitcode`. A data source read alone
-// and drift alone are not changes. A run that failed, or that reported an
+// A plan has changes (StatusChanges, Summary.HasChanges) exactly when
+// Terraform would call it applyable, the rule behind `plan
+// -detailed-exitcode` exiting 2 (ChangesSrc.Empty): any resource action
+// other than a no-op, so any of Add, Change, Destroy, Replace, Forget or
+// Read is non-zero; any move or import (Move or Import non-zero, including
+// the move-only and import-only changes Terraform prints as "0 to add, 0 to
+// change, 0 to destroy"); or any root output change (an outputs message
+// entry whose action is not "noop"). A deferred data source read alone is a
+// change: Terraform exits 2 for it and applying the plan reads it. Drift
+// alone is not a change. A run that failed, or that reported an
 // error diagnostic, is StatusError whatever it counted, and Error holds the
 // first error diagnostic as "file:line: address: summary: detail" (parts
 // Terraform did not send are left out), followed by how many more errors
 // there were.
+//
+// The JSON encoding of a Summary carries everything HasChanges looks at,
+// output changes included (the "outputs" key), so a Summary saved beside a
+// plan file and read back before the apply still knows whether the plan
+// has changes.
 //
 // # Drift
 //
@@ -62,6 +72,15 @@
 // with create_before_destroy, so it counts in both, as Terraform does), and
 // an import+update that completed -> Imported. Completed and Errored list
 // the hooks in the order they happened; data source reads are left out.
+//
+// `apply -json PLANFILE` repeats only the non-noop changes and sends no
+// hooks for moves, imports and forgets, so the stream of a move-only or
+// import-only plan looks like an apply of nothing. The caller that applies a
+// saved plan passes the plan's Summary to Expect: a successful apply of a
+// plan that HasChanges is then StatusApplied, and when Terraform counted no
+// imports, Imported is the plan's Import count (a successful apply carried
+// out every planned import). A failed apply ignores the plan's counts and
+// reports only what the stream shows was done.
 //
 // # Symbols
 //

@@ -3,6 +3,9 @@ package plan
 // PlanExitCode is the exit code of `infractl plan`, following Terraform's
 // -detailed-exitcode so scripts can treat both alike: 1 when any
 // environment failed or was skipped, else 2 when any has changes, else 0.
+// "Has changes" is StatusChanges, which Finish sets from HasChanges, the
+// rule terraform uses: a plan whose only change is a move, an import, a
+// forget, a deferred data source read or a root output exits 2 in both.
 func PlanExitCode(envs []Summary) int {
 	code := 0
 	for i := range envs {

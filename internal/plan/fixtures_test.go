@@ -16,11 +16,27 @@ import (
 // testdata/ui/README.md describes each one.
 const uiFixtures = "../../testdata/ui"
 
+// onlyFixtures are this package's own recordings (testdata/ui/README.md):
+// plans whose only change is a move, an import, a read or an output.
+const onlyFixtures = "testdata/ui"
+
 // readUI decodes a recorded -json stream with the UI decoder the runner
 // uses.
 func readUI(t testing.TB, name string) []*ui.Message {
 	t.Helper()
-	f, err := os.Open(filepath.Join(uiFixtures, name))
+	return readUIFile(t, filepath.Join(uiFixtures, name))
+}
+
+// readOnly decodes one of this package's recordings in onlyFixtures.
+func readOnly(t testing.TB, name string) []*ui.Message {
+	t.Helper()
+	return readUIFile(t, filepath.Join(onlyFixtures, name))
+}
+
+func readUIFile(t testing.TB, path string) []*ui.Message {
+	t.Helper()
+	name := filepath.Base(path)
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

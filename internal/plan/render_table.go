@@ -74,8 +74,10 @@ func WriteDriftTable(w io.Writer, envs []DriftReport, opts TableOptions) error {
 
 // WriteApplyTable writes one row per environment (ENV STATUS ADDED CHANGED
 // DESTROYED IMPORTED ERRORED ERROR), in the order given, for
-// `infractl apply`; the detail view lists the completed and errored
-// operations in the order they happened.
+// `infractl apply`. Below the rows, every environment that failed gets a
+// section with its full error and the operations that completed before the
+// error and those that errored, since that is what an operator must know
+// even without Detail; Detail adds the same section for every environment.
 func WriteApplyTable(w io.Writer, envs []ApplyReport, opts TableOptions) error {
 	t := newTextTable(opts.Color)
 	t.header("ENV", "STATUS", "ADDED", "CHANGED", "DESTROYED", "IMPORTED", "ERRORED", "ERROR")
@@ -84,9 +86,9 @@ func WriteApplyTable(w io.Writer, envs []ApplyReport, opts TableOptions) error {
 		t.envRow(r.Name, r.Status, r.Error,
 			r.Added, r.Changed, r.Destroyed, r.Imported, len(r.Errored))
 	}
-	if opts.Detail {
-		for i := range envs {
-			r := &envs[i]
+	for i := range envs {
+		r := &envs[i]
+		if opts.Detail || r.Status.Failed() {
 			t.section(r.Name, applyPhrase(r), r.Status, r.Error)
 			for _, h := range r.Completed {
 				t.item(h.Action, h.Address, string(h.Action), hookNotes(h))
@@ -136,7 +138,7 @@ func (t *textTable) envRow(name string, st Status, errText string, nums ...int) 
 			cells = append(cells, strconv.Itoa(n))
 		}
 	}
-	cells = append(cells, oneLine(firstLine(errText, errorWidth)))
+	cells = append(cells, oneLine(cell(errText, errorWidth)))
 	t.line(cells...)
 }
 

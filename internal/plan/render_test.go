@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/infractl/infractl/internal/tf/ui"
@@ -43,8 +44,9 @@ Lock Info:
   Created:   2026-11-25 16:59:10.268745371 +0000 UTC
   Info:`
 
-// examplePlans is a four-environment estate: dev has one of each kind of
-// change, qa none, staging failed and prod was skipped because of it.
+// examplePlans is a six-environment estate: dev has one of each kind of
+// change, qa none, staging failed and prod was skipped because of it; tools
+// only reads a data source and web only changes an output.
 func examplePlans() []Summary {
 	dev := &Summary{Name: "dev"}
 	for _, m := range []*ui.Message{
@@ -82,7 +84,19 @@ func examplePlans() []Summary {
 	prod.Skip("dependency staging failed")
 	prod.Finish(nil)
 
-	return []Summary{*dev, *qa, *staging, *prod}
+	// Changes Terraform prints as "0 to add, 0 to change, 0 to destroy"
+	// but that make the plan applyable: a deferred read, an output.
+	tools := &Summary{Name: "tools"}
+	tools.Observe(planned("data.terraform_remote_state.pending", ui.ActionRead, reason(ui.ReasonReadConfigUnknown)))
+	tools.Observe(summaryMsg("plan", 0, 0, 0, 0))
+	tools.Finish(nil)
+
+	web := &Summary{Name: "web"}
+	web.Observe(summaryMsg("plan", 0, 0, 0, 0))
+	web.Observe(outputs(map[string]string{"url": "update"}))
+	web.Finish(nil)
+
+	return []Summary{*dev, *qa, *staging, *prod, *tools, *web}
 }
 
 func exampleDrifts(t *testing.T) []DriftReport {
@@ -145,7 +159,14 @@ func exampleApplies() []ApplyReport {
 	prodEU := &ApplyReport{Name: "prod-eu"}
 	prodEU.Refuse("prod-eu is protected; pass --approve=prod-eu to apply it")
 
-	return []ApplyReport{*dev, *qa, *staging, *prod, *prodEU}
+	// A saved move-only plan: the apply stream shows nothing, the plan
+	// given to Expect says it was applied.
+	tools := &ApplyReport{Name: "tools"}
+	tools.Expect(&Summary{Move: 1})
+	tools.Observe(summaryMsg("apply", 0, 0, 0, 0))
+	tools.Finish(nil)
+
+	return []ApplyReport{*dev, *qa, *staging, *prod, *prodEU, *tools}
 }
 
 func TestRenderGolden(t *testing.T) {
@@ -226,5 +247,64 @@ func TestMarkdownEscaping(t *testing.T) {
 	}
 	if got := mdFence("a ``` b ```` c"); got != "`````" {
 		t.Errorf("mdFence = %q", got)
+	}
+}
+
+// TestApplyTableListsFailures: without Detail, a failed environment still
+// shows what completed before the error and what errored; a successful one
+// shows only its row.
+func TestApplyTableListsFailures(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteApplyTable(&b, exampleApplies(), TableOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"staging: error after 1 added, 1 errored",
+		"terraform_data.ok   create          0s, id=3f07",
+		"terraform_data.bad  create errored  0s",
+		"Output: about-to-fail", // the full error, not the cut ERROR cell
+		"prod: skipped",
+		"prod-eu: refused",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+	for _, unwanted := range []string{"dev:", "terraform_data.rep", "qa:", "tools:"} {
+		if strings.Contains(out, unwanted) {
+			t.Errorf("%q listed without Detail:\n%s", unwanted, out)
+		}
+	}
+
+	b.Reset()
+	if err := WriteApplyTable(&b, exampleApplies(), TableOptions{Detail: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"dev: 1 imported", "terraform_data.rep", "qa: no changes", "staging: error", "tools: applied"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("Detail: missing %q in:\n%s", want, b.String())
+		}
+	}
+}
+
+func TestFirstLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                         "",
+		"one":                      "one",
+		"one\ntwo":                 "one",
+		"one\r\ntwo\r\n":           "one",
+		"\nsecond":                 "",
+		"exit status 1\n\nstderr:": "exit status 1",
+	} {
+		if got := FirstLine(in); got != want {
+			t.Errorf("FirstLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := cell("abcdef\nxyz", 4); got != "abc…" {
+		t.Errorf("cell = %q, want %q", got, "abc…")
+	}
+	if got := cell("abcd", 4); got != "abcd" {
+		t.Errorf("cell = %q, want %q", got, "abcd")
 	}
 }

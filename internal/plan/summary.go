@@ -34,9 +34,11 @@ type Summary struct {
 	// StatusSkipped (the reason given to Skip).
 	Error string `json:"error"`
 
-	// OutputChanges lists the root outputs the plan changes, sorted by name.
-	// They make a plan applyable but are not part of the JSON contract.
-	OutputChanges []OutputChange `json:"-"`
+	// OutputChanges lists the root outputs the plan changes, sorted by name,
+	// as the JSON key "outputs" (always an array). They make a plan
+	// applyable, so they must survive the JSON the CLI saves beside a plan
+	// file and reads back before applying it.
+	OutputChanges []OutputChange `json:"outputs"`
 	// Progress follows the run for the live progress line.
 	Progress Progress `json:"-"`
 
@@ -57,8 +59,9 @@ type ResourceChange struct {
 // OutputChange is a root module output a plan changes; an output-only plan
 // still has changes to apply.
 type OutputChange struct {
-	Name   string
-	Action string
+	Name string `json:"name"`
+	// Action is Terraform's output action: "create", "update" or "delete".
+	Action string `json:"action"`
 }
 
 // Observe counts one message of the plan's UI stream.
@@ -158,20 +161,28 @@ func (s *Summary) Skip(reason string) {
 	s.Error = reason
 }
 
-// HasChanges applies Terraform's "applyable" rule to the counts: any
-// resource action other than a read, any move or import, or any root output
-// change.
+// HasChanges applies Terraform's "applyable" rule (ChangesSrc.Empty, behind
+// `plan -detailed-exitcode` exiting 2) to the counts: any resource action
+// other than a no-op (a deferred data source read included), any move, any
+// import, or any root output change. Drift alone is not a change. It only
+// reads fields that are in the JSON encoding, so a Summary read back from
+// JSON answers the same.
 func (s *Summary) HasChanges() bool {
-	return s.Add+s.Change+s.Destroy+s.Replace+s.Import+s.Move+s.Forget > 0 ||
+	return s.Add+s.Change+s.Destroy+s.Replace+s.Forget+s.Read > 0 ||
+		s.Import+s.Move > 0 ||
 		len(s.OutputChanges) > 0
 }
 
-// MarshalJSON keeps the public contract: resources is always an array.
+// MarshalJSON keeps the public contract: resources and outputs are always
+// arrays.
 func (s Summary) MarshalJSON() ([]byte, error) {
 	type summary Summary // drops this method
 	c := summary(s)
 	if c.Resources == nil {
 		c.Resources = []ResourceChange{}
+	}
+	if c.OutputChanges == nil {
+		c.OutputChanges = []OutputChange{}
 	}
 	return marshal(c)
 }

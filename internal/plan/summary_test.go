@@ -169,13 +169,32 @@ func TestSummaryCounting(t *testing.T) {
 				Reason: ui.ReasonDeleteNoResourceConfig}},
 		},
 		{
-			name: "reads alone are not changes",
+			// Terraform's applyable rule: a read is an action other than
+			// no-op, so `plan -detailed-exitcode` exits 2.
+			name: "a deferred read alone is a change",
+			msgs: []*ui.Message{
+				planned("data.terraform_remote_state.r", ui.ActionRead, reason(ui.ReasonReadConfigUnknown)),
+				summaryMsg("plan", 0, 0, 0, 0),
+			},
+			want:       planCounts{Read: 1},
+			wantStatus: StatusChanges,
+			wantRes: []ResourceChange{{Address: "data.terraform_remote_state.r", Action: ActionRead,
+				Reason: ui.ReasonReadConfigUnknown}},
+		},
+		{
+			name: "reads for every reason are changes",
 			msgs: []*ui.Message{
 				planned("data.terraform_remote_state.r", ui.ActionRead, reason(ui.ReasonReadConfigUnknown)),
 				planned("data.x.dep", ui.ActionRead, reason(ui.ReasonReadDependencyPending)),
 				planned("data.x.check", ui.ActionRead, reason(ui.ReasonReadCheckNested)),
 			},
 			want:       planCounts{Read: 3},
+			wantStatus: StatusChanges,
+		},
+		{
+			name:       "drift and a data source read during the plan are not changes",
+			msgs:       []*ui.Message{hook(ui.TypeApplyComplete, "data.x.known", ui.ActionRead, 0, ""), drifted("terraform_data.a", ui.ActionUpdate)},
+			want:       planCounts{Drift: 1},
 			wantStatus: StatusNoChanges,
 		},
 		{
@@ -331,7 +350,7 @@ func TestSummaryJSONContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys := []string{"name", "status", "add", "change", "destroy", "replace", "import", "move",
-		"forget", "read", "drift", "terraform_summary", "resources", "error"}
+		"forget", "read", "drift", "terraform_summary", "resources", "error", "outputs"}
 	if len(got) != len(keys) {
 		t.Errorf("got %d keys, want exactly %v: %s", len(got), keys, b)
 	}
@@ -342,6 +361,9 @@ func TestSummaryJSONContract(t *testing.T) {
 	}
 	if res, ok := got["resources"].([]any); !ok || len(res) != 0 {
 		t.Errorf("resources = %#v, want []", got["resources"])
+	}
+	if out, ok := got["outputs"].([]any); !ok || len(out) != 0 {
+		t.Errorf("outputs = %#v, want []", got["outputs"])
 	}
 	if got["terraform_summary"] != nil {
 		t.Errorf("terraform_summary = %#v, want null", got["terraform_summary"])
@@ -354,4 +376,115 @@ func TestSummaryJSONContract(t *testing.T) {
 	if want := `{"address":"a.b","action":"create","reason":""}`; string(rc) != want {
 		t.Errorf("resource = %s, want %s", rc, want)
 	}
+}
+
+func TestSummaryJSONOutputs(t *testing.T) {
+	s := summarize([]*ui.Message{outputs(map[string]string{"o1": "update", "gone": "delete", "same": "noop"})}, nil)
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Outputs json.RawMessage `json:"outputs"`
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if want := `[{"name":"gone","action":"delete"},{"name":"o1","action":"update"}]`; string(got.Outputs) != want {
+		t.Errorf("outputs = %s, want %s", got.Outputs, want)
+	}
+}
+
+// TestSummaryJSONRoundTrip checks that a Summary read back from its JSON,
+// as the CLI does with the one saved beside a plan file before applying
+// it, answers HasChanges the same and keeps every count.
+func TestSummaryJSONRoundTrip(t *testing.T) {
+	cases := map[string]*Summary{
+		"empty": summarize(nil, nil),
+		"output only": summarize([]*ui.Message{
+			summaryMsg("plan", 0, 0, 0, 0), outputs(map[string]string{"o1": "update", "same": "noop"}),
+		}, nil),
+		"read only": summarize([]*ui.Message{
+			planned("data.terraform_remote_state.r", ui.ActionRead, reason(ui.ReasonReadConfigUnknown)),
+		}, nil),
+		"move only":   summarize([]*ui.Message{planned("terraform_data.b", ui.ActionMove, movedFrom("terraform_data.a"))}, nil),
+		"import only": summarize([]*ui.Message{planned("terraform_data.imp", ui.ActionImport, importing("imp-123"))}, nil),
+		"forget only": summarize([]*ui.Message{planned("terraform_data.gone", ui.ActionRemove)}, nil),
+		"drift only":  summarize([]*ui.Message{drifted("terraform_data.a", ui.ActionUpdate)}, nil),
+		"error":       summarize([]*ui.Message{planned("a.b", ui.ActionCreate), diag("error", "boom", "")}, errors.New("exit status 1")),
+	}
+	plans := examplePlans()
+	for i := range plans {
+		cases["example "+plans[i].Name] = &plans[i]
+	}
+	for name, s := range cases {
+		t.Run(name, func(t *testing.T) {
+			b, err := json.Marshal(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			back := roundTrip(t, s)
+			if got, want := back.HasChanges(), s.HasChanges(); got != want {
+				t.Errorf("HasChanges after the round trip = %v, want %v: %s", got, want, b)
+			}
+			if got, want := countsOf(back), countsOf(s); got != want {
+				t.Errorf("counts = %+v, want %+v", got, want)
+			}
+			if back.Name != s.Name || back.Status != s.Status || back.Error != s.Error {
+				t.Errorf("name, status, error = %q %q %q, want %q %q %q",
+					back.Name, back.Status, back.Error, s.Name, s.Status, s.Error)
+			}
+			if !reflect.DeepEqual(back.TerraformSummary, s.TerraformSummary) {
+				t.Errorf("terraform summary = %+v, want %+v", back.TerraformSummary, s.TerraformSummary)
+			}
+			if len(back.Resources) != len(s.Resources) || len(s.Resources) > 0 && !reflect.DeepEqual(back.Resources, s.Resources) {
+				t.Errorf("resources = %+v, want %+v", back.Resources, s.Resources)
+			}
+			if len(back.OutputChanges) != len(s.OutputChanges) ||
+				len(s.OutputChanges) > 0 && !reflect.DeepEqual(back.OutputChanges, s.OutputChanges) {
+				t.Errorf("outputs = %+v, want %+v", back.OutputChanges, s.OutputChanges)
+			}
+			again, err := json.Marshal(back)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(again) != string(b) {
+				t.Errorf("second encoding differs:\n got %s\nwant %s", again, b)
+			}
+		})
+	}
+}
+
+func TestSummaryHasChangesOfEveryCount(t *testing.T) {
+	set := map[string]func(*Summary){
+		"add": func(s *Summary) { s.Add = 1 }, "change": func(s *Summary) { s.Change = 1 },
+		"destroy": func(s *Summary) { s.Destroy = 1 }, "replace": func(s *Summary) { s.Replace = 1 },
+		"import": func(s *Summary) { s.Import = 1 }, "move": func(s *Summary) { s.Move = 1 },
+		"forget": func(s *Summary) { s.Forget = 1 }, "read": func(s *Summary) { s.Read = 1 },
+		"output": func(s *Summary) { s.OutputChanges = []OutputChange{{"o", "create"}} },
+	}
+	for name, f := range set {
+		var s Summary
+		f(&s)
+		if !s.HasChanges() {
+			t.Errorf("%s alone: HasChanges = false, want true", name)
+		}
+	}
+	if s := (Summary{Drift: 3}); s.HasChanges() {
+		t.Error("drift alone: HasChanges = true, want false")
+	}
+}
+
+// roundTrip encodes s as JSON and decodes it into a fresh Summary.
+func roundTrip(t *testing.T, s *Summary) *Summary {
+	t.Helper()
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Summary
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	return &back
 }

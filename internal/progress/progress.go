@@ -38,6 +38,9 @@ type Options struct {
 	Now func() time.Time
 	// Interval is the live redraw period; zero means 200ms.
 	Interval time.Duration
+	// Width is the terminal's width; live lines are cut to fit it, since
+	// a wrapped line would break the redraw. Zero means 80.
+	Width int
 }
 
 // New returns a live or plain Reporter writing to w.
@@ -47,6 +50,9 @@ func New(w io.Writer, opts Options) Reporter {
 	}
 	if opts.Interval == 0 {
 		opts.Interval = 200 * time.Millisecond
+	}
+	if opts.Width <= 0 {
+		opts.Width = 80
 	}
 	r := &reporter{w: w, opts: opts, envs: map[string]*envState{}}
 	for i, name := range opts.Order {
@@ -59,16 +65,6 @@ func New(w io.Writer, opts Options) Reporter {
 	}
 	return r
 }
-
-// Discard is a Reporter that shows nothing.
-var Discard Reporter = discard{}
-
-type discard struct{}
-
-func (discard) Phase(string, string)      {}
-func (discard) Count(string, int, int)    {}
-func (discard) Done(string, string, bool) {}
-func (discard) Close()                    {}
 
 type envState struct {
 	name        string
@@ -186,29 +182,44 @@ func (r *reporter) draw() {
 	now := r.opts.Now()
 	for _, e := range envs {
 		b.WriteString("\r\x1b[2K")
-		b.WriteString(r.line(e, width, now))
+		b.WriteString(r.line(e, width, now, r.opts.Width-1))
 		b.WriteByte('\n')
 	}
 	r.drawn = len(envs)
 	io.WriteString(r.w, b.String())
 }
 
-func (r *reporter) line(e *envState, width int, now time.Time) string {
+// line renders one environment's live line, at most max runes wide (the
+// mark and its color codes aside).
+func (r *reporter) line(e *envState, width int, now time.Time, max int) string {
 	name := fmt.Sprintf("%-*s", width, e.name)
 	if e.finished {
 		mark, color := "✓", "32"
 		if e.failed {
 			mark, color = "✗", "31"
 		}
-		return fmt.Sprintf("%s %s %s (%s)", r.paint(color, mark), name, e.outcome, round(e.end.Sub(e.start)))
+		outcome := strings.ReplaceAll(e.outcome, "\n", " ")
+		return r.paint(color, mark) + " " + cut(fmt.Sprintf("%s %s (%s)", name, outcome, round(e.end.Sub(e.start))), max-2)
 	}
-	s := fmt.Sprintf("%s %s %s %s", r.paint("36", "…"), name, e.phase, round(now.Sub(e.start)))
+	s := fmt.Sprintf("%s %s %s", name, e.phase, round(now.Sub(e.start)))
 	if e.total > 0 {
 		s += fmt.Sprintf(" [%d/%d]", e.done, e.total)
 	} else if e.done > 0 {
 		s += fmt.Sprintf(" [%d]", e.done)
 	}
-	return s
+	return r.paint("36", "…") + " " + cut(s, max-2)
+}
+
+// cut shortens s to n runes, marking the cut with an ellipsis.
+func cut(s string, n int) string {
+	if n < 1 {
+		n = 1
+	}
+	runes := []rune(s)
+	if len(runes) <= n {
+		return s
+	}
+	return string(runes[:n-1]) + "…"
 }
 
 func (r *reporter) paint(code, s string) string {

@@ -51,3 +51,20 @@ func TestLiveRedraw(t *testing.T) {
 		t.Errorf("colors written with Color off: %q", out)
 	}
 }
+
+func TestLiveLinesFitTheTerminal(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 11, 25, 17, 0, 0, 0, time.UTC)}
+	var buf bytes.Buffer
+	r := New(&buf, Options{Live: true, Order: []string{"dev"}, Now: clock.now, Interval: time.Hour, Width: 40})
+	r.Done("dev", "failed: "+strings.Repeat("very long error ", 20)+"\nsecond line", true)
+	r.Close()
+	for _, line := range strings.Split(strings.TrimRight(buf.String(), "\n"), "\n") {
+		visible := strings.TrimPrefix(line, "\r\x1b[2K")
+		if n := len([]rune(visible)); n > 39 {
+			t.Errorf("line of %d runes on a 40-column terminal: %q", n, visible)
+		}
+	}
+	if strings.Count(buf.String(), "\n") != 1 {
+		t.Errorf("a multi-line outcome was not kept on one line: %q", buf.String())
+	}
+}

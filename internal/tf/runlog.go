@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,6 +35,34 @@ type RunLog struct {
 
 // RunsDir is where run logs live, relative to the estate root.
 const RunsDir = ".infractl/runs"
+
+// KeepRuns is how many invocations' run logs are kept; older ones are
+// removed when a new invocation starts logging, so logs do not pile up.
+const KeepRuns = 100
+
+// pruneRuns removes the oldest run directories beyond keep. Run directory
+// names are UTC timestamps, so name order is time order.
+func pruneRuns(root string, keep int, logger *slog.Logger) {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return
+	}
+	var runs []string
+	for _, e := range entries {
+		if e.IsDir() && len(e.Name()) >= len("20060102T150405Z") && e.Name()[8] == 'T' {
+			runs = append(runs, e.Name())
+		}
+	}
+	if len(runs) <= keep {
+		return
+	}
+	sort.Strings(runs)
+	for _, name := range runs[:len(runs)-keep] {
+		if err := os.RemoveAll(filepath.Join(root, name)); err != nil {
+			logger.Warn("removing old run log", "dir", name, "err", err)
+		}
+	}
+}
 
 // NewRunLog prepares the run log of an invocation that started at now. Call
 // it once per invocation; it touches the disk only when a command first
@@ -69,6 +98,7 @@ func (l *RunLog) Create(env, command string) (*os.File, error) {
 			return nil, err
 		}
 		l.dir = dir
+		pruneRuns(l.root, KeepRuns, l.logger)
 	}
 	dir := l.dir
 	if env != "" {

@@ -129,3 +129,29 @@ func TestRunLogFailureReportedOnce(t *testing.T) {
 		t.Errorf("%d warnings, want 1:\n%s", n, buf.String())
 	}
 }
+
+func TestRunLogKeepsTheNewestRuns(t *testing.T) {
+	root := t.TempDir()
+	runs := filepath.Join(root, filepath.FromSlash(RunsDir))
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < KeepRuns+5; i++ {
+		os.MkdirAll(filepath.Join(runs, start.Add(time.Duration(i)*time.Minute).Format("20060102T150405Z")), 0o700)
+	}
+	os.MkdirAll(filepath.Join(runs, "notes"), 0o700)
+	l := NewRunLog(root, start.Add(time.Hour*24), nil)
+	f, err := l.Create("dev", "plan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	entries, _ := os.ReadDir(runs)
+	if len(entries) != KeepRuns+1 { // the kept runs plus "notes"
+		t.Errorf("%d entries after pruning, want %d", len(entries), KeepRuns+1)
+	}
+	if _, err := os.Stat(filepath.Join(runs, start.Format("20060102T150405Z"))); err == nil {
+		t.Error("the oldest run was kept")
+	}
+	if _, err := os.Stat(filepath.Join(runs, "notes")); err != nil {
+		t.Error("a directory that is not a run was removed")
+	}
+}

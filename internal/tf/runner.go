@@ -33,6 +33,10 @@ type Runner struct {
 	GracePeriod time.Duration
 	// Logger receives one line per command; nil means slog.Default().
 	Logger *slog.Logger
+	// Kill, when closed, ends interrupted terraform processes at once
+	// instead of waiting for the grace period (a second Ctrl-C). Terraform
+	// may then leave its state locked.
+	Kill <-chan struct{}
 }
 
 // Result describes a finished command, successful or not.
@@ -180,6 +184,14 @@ func (r *Runner) run(ctx context.Context, cmd *Command, stdout io.Writer) (Resul
 				default:
 				}
 				logger.Warn("terraform did not stop in time; killing it", "command", cmd.Name(), "env", cmd.EnvName, "grace", grace)
+				kill(c.Process)
+			case <-r.Kill:
+				select {
+				case <-exited:
+					return
+				default:
+				}
+				logger.Warn("killing terraform on request", "command", cmd.Name(), "env", cmd.EnvName)
 				kill(c.Process)
 			case <-exited:
 			}

@@ -83,6 +83,35 @@ while :; do sleep 0.1; done
 	}
 }
 
+// TestStreamKillChannel: closing Runner.Kill ends an interrupted terraform
+// at once instead of after the grace period (a second Ctrl-C).
+func TestStreamKillChannel(t *testing.T) {
+	cmd := scriptCommand(t, "apply", `
+trap 'echo got-int' INT
+echo ready
+while :; do sleep 0.1; done
+`)
+	killCh := make(chan struct{})
+	r := &Runner{GracePeriod: time.Minute, Kill: killCh}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	start := time.Now()
+	_, err := r.Stream(ctx, cmd, func(m *ui.Message) {
+		switch m.Text {
+		case "ready":
+			cancel()
+		case "got-int":
+			close(killCh)
+		}
+	})
+	if elapsed := time.Since(start); elapsed > 10*time.Second {
+		t.Errorf("Stream returned after %v; the kill request was not honoured before the 1m grace period", elapsed)
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("error = %v, want context.Canceled", err)
+	}
+}
+
 // TestStreamInterruptedExitsGracefully: a child that exits on SIGINT is not
 // killed, and the context error is visible.
 func TestStreamInterruptedExitsGracefully(t *testing.T) {
