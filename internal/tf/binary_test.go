@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/infractl/infractl/internal/testenv"
 )
 
 // fakeBinary writes an executable shell script named name into dir.
@@ -201,7 +203,7 @@ func TestFindExplicitMissing(t *testing.T) {
 
 // TestFindRealTerraform runs the version probe against the real binary.
 func TestFindRealTerraform(t *testing.T) {
-	path := requireTerraform(t)
+	path := testenv.Terraform(t)
 	b, err := Find(context.Background(), FindOptions{Explicit: path})
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/infractl/infractl/internal/testenv"
 	"github.com/infractl/infractl/internal/tf/ui"
 )
 
@@ -279,7 +280,7 @@ func workdir(t *testing.T, mainTF string) string {
 
 func findTerraform(t *testing.T) *Binary {
 	t.Helper()
-	path := requireTerraform(t)
+	path := testenv.Terraform(t)
 	b, err := Find(context.Background(), FindOptions{Explicit: path})
 	if err != nil {
 		t.Fatal(err)

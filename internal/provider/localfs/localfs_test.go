@@ -154,4 +154,31 @@ func TestSchema(t *testing.T) {
 	if _, ok := resp.DataSourceSchemas["localfs_file"]; !ok {
 		t.Errorf("no localfs_file data source")
 	}
+
+	secret, ok := resp.EphemeralResourceSchemas["localfs_secret"]
+	if !ok {
+		t.Fatalf("no localfs_secret ephemeral resource; have %v", resp.EphemeralResourceSchemas)
+	}
+	got := map[string]string{}
+	for _, a := range secret.Block.Attributes {
+		var flags []string
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{{"required", a.Required}, {"optional", a.Optional}, {"computed", a.Computed}, {"sensitive", a.Sensitive}} {
+			if f.set {
+				flags = append(flags, f.name)
+			}
+		}
+		got[a.Name] = strings.Join(flags, " ")
+	}
+	want := map[string]string{"path": "required", "renew_after": "optional", "content": "computed sensitive", "sha256": "computed"}
+	if len(got) != len(want) {
+		t.Errorf("localfs_secret attributes = %v, want %v", got, want)
+	}
+	for name, flags := range want {
+		if got[name] != flags {
+			t.Errorf("localfs_secret %s flags = %q, want %q", name, got[name], flags)
+		}
+	}
 }

@@ -6,6 +6,8 @@
 // a test can change or delete a file behind Terraform's back (real drift),
 // import an existing file, make an apply fail on purpose (fail_on_apply) and
 // slow every read down (read_delay) to make plans dominated by provider latency.
+// Its ephemeral resource, localfs_secret, hands a file's content to Terraform
+// as an ephemeral value, so tests can watch the open/renew/close lifecycle.
 package localfs
 
 import (
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -69,6 +72,8 @@ func New() provider.Provider {
 
 type localfsProvider struct{}
 
+var _ provider.ProviderWithEphemeralResources = (*localfsProvider)(nil)
+
 type providerModel struct {
 	Root      types.String `tfsdk:"root"`
 	ReadDelay types.String `tfsdk:"read_delay"`
@@ -90,7 +95,7 @@ func (p *localfsProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			},
 			"read_delay": schema.StringAttribute{
 				Optional: true,
-				Description: "Go duration (e.g. \"250ms\") slept on every resource and data source read, " +
+				Description: "Go duration (e.g. \"250ms\") slept on every resource and data source read and ephemeral resource open, " +
 					"to simulate a slow API. Defaults to $" + EnvReadDelay + ", else no delay.",
 			},
 		},
@@ -141,6 +146,7 @@ func (p *localfsProvider) Configure(ctx context.Context, req provider.ConfigureR
 	d := &disk{root: abs, readDelay: delay}
 	resp.ResourceData = d
 	resp.DataSourceData = d
+	resp.EphemeralResourceData = d
 }
 
 func (p *localfsProvider) Resources(context.Context) []func() resource.Resource {
@@ -149,6 +155,10 @@ func (p *localfsProvider) Resources(context.Context) []func() resource.Resource 
 
 func (p *localfsProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{newFileDataSource}
+}
+
+func (p *localfsProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{newSecretEphemeral}
 }
 
 // RequiredProviders is the terraform block an estate needs to use this

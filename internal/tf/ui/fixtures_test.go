@@ -126,6 +126,17 @@ func TestFixtureCounts(t *testing.T) {
 		{"plan_error_invalid_reference.jsonl", 2, counts{}, nil},
 		{"plan_error_var_validation.jsonl", 3, counts{}, []ChangeSummary{plan(0, 0, 0, 0)}},
 		{"test_suite.jsonl", 11, counts{}, nil},
+		{"plan_delete_reasons.jsonl", 35,
+			counts{Add: 2, Destroy: 8, Move: 2},
+			[]ChangeSummary{plan(2, 0, 0, 8)}},
+		{"plan_read_reasons.jsonl", 7, counts{Add: 1, Read: 2}, []ChangeSummary{plan(1, 0, 0, 0)}},
+		{"apply_read_reasons.jsonl", 12, counts{Add: 1, Read: 2}, []ChangeSummary{apply(1, 0, 0, 0)}},
+		{"plan_check_nested_only.jsonl", 9, counts{Read: 1}, []ChangeSummary{plan(0, 0, 0, 0)}},
+		{"plan_ephemeral.jsonl", 12, counts{Add: 2}, []ChangeSummary{plan(2, 0, 0, 0)}},
+		{"apply_ephemeral.jsonl", 26, counts{Add: 2}, []ChangeSummary{apply(2, 0, 0, 0)}},
+		{"apply_ephemeral_renew_errored.jsonl", 15, counts{Add: 1}, []ChangeSummary{apply(1, 0, 0, 0)}},
+		{"plan_ephemeral_open_errored.jsonl", 5, counts{}, []ChangeSummary{plan(0, 0, 0, 0)}},
+		{"plan_ephemeral_progress.jsonl", 7, counts{}, []ChangeSummary{plan(0, 0, 0, 0)}},
 	}
 	seen := map[string]bool{}
 	for _, tt := range tests {

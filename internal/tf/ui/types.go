@@ -71,7 +71,9 @@ const (
 type ChangeAction string
 
 // Change actions (views/json/change.go). Move and import are used only when
-// the underlying action is a no-op; a forget is reported as "remove".
+// the underlying action is a no-op; a forget is reported as "remove". Open,
+// renew and close appear only as the action of ephemeral_op_* hooks, never
+// in a planned_change (observed with Terraform 1.11.4; testdata/ui).
 const (
 	ActionNoop    ChangeAction = "noop"
 	ActionCreate  ChangeAction = "create"
