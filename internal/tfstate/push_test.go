@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/infractl/infractl/internal/testenv"
 )
 
 func TestCheckPush(t *testing.T) {
@@ -174,16 +176,8 @@ func mustInspect(t *testing.T, b []byte) Meta {
 }
 
 // terraformOrSkip finds terraform for tests that check behaviour against
-// the real binary; with INFRACTL_REQUIRE_INTEGRATION set they fail instead
-// of skipping, so CI never skips them silently.
+// the real binary (skipped, or failed under INFRACTL_REQUIRE_INTEGRATION).
 func terraformOrSkip(t *testing.T) string {
 	t.Helper()
-	tf, err := exec.LookPath("terraform")
-	if err != nil {
-		if os.Getenv("INFRACTL_REQUIRE_INTEGRATION") != "" {
-			t.Fatalf("terraform not on PATH and INFRACTL_REQUIRE_INTEGRATION is set: %v", err)
-		}
-		t.Skip("terraform not on PATH")
-	}
-	return tf
+	return testenv.Terraform(t)
 }
