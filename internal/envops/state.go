@@ -69,21 +69,30 @@ func (s *Service) Backup(ctx context.Context, env *estate.Environment, dir strin
 }
 
 func (s *Service) writeBackup(env *estate.Environment, dir string, body []byte) (*Backup, error) {
+	return SaveBackup(s.Root, dir, env.Name, body, s.now())
+}
+
+// SaveBackup writes a state body of environment env into dir (relative to
+// root when not absolute; DefaultBackupDir when empty) as
+// <env>-serial<N>-<timestamp>.tfstate, 0600, atomically, then reads it back
+// and checks it parses as a v4 state. Every command that replaces a state
+// calls it first, so nothing is lost.
+func SaveBackup(root, dir, env string, body []byte, now time.Time) (*Backup, error) {
 	meta, err := tfstate.Inspect(body)
 	if err != nil {
-		return nil, fmt.Errorf("state of %s is not a valid v4 state, not backing it up: %w", env.Name, err)
+		return nil, fmt.Errorf("state of %s is not a valid v4 state, not backing it up: %w", env, err)
 	}
 	if dir == "" {
 		dir = DefaultBackupDir
 	}
 	if !filepath.IsAbs(dir) {
-		dir = filepath.Join(s.Root, dir)
+		dir = filepath.Join(root, dir)
 	}
-	now := s.now().UTC()
-	name := fmt.Sprintf("%s-serial%d-%s.tfstate", env.Name, meta.Serial, now.Format("20060102T150405.000000000Z"))
+	now = now.UTC()
+	name := fmt.Sprintf("%s-serial%d-%s.tfstate", env, meta.Serial, now.Format("20060102T150405.000000000Z"))
 	path := filepath.Join(dir, name)
 	if err := writeFileAtomic(path, body); err != nil {
-		return nil, fmt.Errorf("writing backup of %s: %w", env.Name, err)
+		return nil, fmt.Errorf("writing backup of %s: %w", env, err)
 	}
 	written, err := os.ReadFile(path)
 	if err != nil {
@@ -93,7 +102,7 @@ func (s *Service) writeBackup(env *estate.Environment, dir string, body []byte) 
 		return nil, fmt.Errorf("verifying backup %s: %w", path, err)
 	}
 	return &Backup{
-		Environment: env.Name, Path: path, Serial: meta.Serial, Lineage: meta.Lineage,
+		Environment: env, Path: path, Serial: meta.Serial, Lineage: meta.Lineage,
 		Resources: meta.Resources, Size: meta.Size, CreatedAt: now,
 	}, nil
 }

@@ -1,0 +1,154 @@
+// Package stateops implements infractl's commands on an environment's
+// remote state, whatever keeps it (an infractl server, S3): version
+// history, diffs between versions, rollback with a backup first, and the
+// policy for listing and breaking locks (staleness, ID match, a record of
+// every lock removed). Backends come from an Opener the CLI wires up.
+package stateops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/infractl/infractl/internal/envops"
+	"github.com/infractl/infractl/internal/estate"
+	"github.com/infractl/infractl/internal/remotestate"
+	"github.com/infractl/infractl/internal/tfstate"
+)
+
+// Opener returns the remote state of an environment, or an error saying
+// why its backend cannot be inspected (for example a local backend).
+type Opener func(ctx context.Context, env *estate.Environment) (remotestate.Backend, error)
+
+// Service runs state operations for one estate.
+type Service struct {
+	// Open resolves an environment's backend.
+	Open Opener
+	// Root is the estate root: backups and the unlock log live under it.
+	Root string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// CurrentVersion is the version ID that names the current state in
+// diff and rollback arguments.
+const CurrentVersion = "current"
+
+// History lists env's state versions, newest first.
+func (s *Service) History(ctx context.Context, env *estate.Environment) ([]remotestate.Version, error) {
+	b, err := s.Open(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := b.Versions(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing versions of %s (%s): %w", env.Name, b, err)
+	}
+	return vs, nil
+}
+
+// Diff compares two versions of env's state at the resource level, with
+// sensitive values redacted. Either ID may be CurrentVersion.
+func (s *Service) Diff(ctx context.Context, env *estate.Environment, from, to string) (*tfstate.StateDiff, error) {
+	b, err := s.Open(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	var vs []remotestate.Version
+	load := func(id string) (*tfstate.State, error) {
+		if id == CurrentVersion {
+			if vs == nil {
+				if vs, err = b.Versions(ctx); err != nil {
+					return nil, fmt.Errorf("listing versions of %s: %w", env.Name, err)
+				}
+			}
+			cur, ok := current(vs)
+			if !ok {
+				return nil, fmt.Errorf("%s has no current state", env.Name)
+			}
+			id = cur.ID
+		}
+		body, err := b.Body(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("reading version %s of %s: %w", id, env.Name, err)
+		}
+		st, err := tfstate.Parse(body)
+		if err != nil {
+			return nil, fmt.Errorf("version %s of %s: %w", id, env.Name, err)
+		}
+		return st, nil
+	}
+	a, err := load(from)
+	if err != nil {
+		return nil, err
+	}
+	z, err := load(to)
+	if err != nil {
+		return nil, err
+	}
+	return tfstate.Diff(a, z, tfstate.DiffOptions{}), nil
+}
+
+func current(vs []remotestate.Version) (remotestate.Version, bool) {
+	for _, v := range vs {
+		if v.Current {
+			return v, true
+		}
+	}
+	return remotestate.Version{}, false
+}
+
+// RollbackResult is what a rollback did.
+type RollbackResult struct {
+	Environment string              `json:"environment"`
+	From        string              `json:"from_version_id"`
+	Backup      *envops.Backup      `json:"backup"`
+	Version     remotestate.Version `json:"version"`
+}
+
+// Rollback makes version id of env's state current again (as a new
+// version, serial = current + 1, same lineage). The current state is backed
+// up into backupDir first; a version of another lineage is refused unless
+// opts.Force.
+func (s *Service) Rollback(ctx context.Context, env *estate.Environment, id, backupDir string, opts remotestate.RollbackOptions) (*RollbackResult, error) {
+	b, err := s.Open(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := b.Versions(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing versions of %s: %w", env.Name, err)
+	}
+	cur, ok := current(vs)
+	if !ok {
+		return nil, fmt.Errorf("%s has no current state to roll back", env.Name)
+	}
+	if id == cur.ID || id == CurrentVersion {
+		return nil, fmt.Errorf("version %s is already the current state of %s", cur.ID, env.Name)
+	}
+	body, err := b.Body(ctx, cur.ID)
+	if err != nil {
+		return nil, fmt.Errorf("reading the current state of %s for a backup: %w", env.Name, err)
+	}
+	backup, err := envops.SaveBackup(s.Root, backupDir, env.Name, body, s.now())
+	if err != nil {
+		return nil, fmt.Errorf("backing up %s before the rollback: %w", env.Name, err)
+	}
+	v, err := b.Rollback(ctx, id, opts)
+	if err != nil {
+		return &RollbackResult{Environment: env.Name, From: id, Backup: backup}, fmt.Errorf("rolling back %s to version %s: %w (the state before is backed up in %s)", env.Name, id, err, backup.Path)
+	}
+	return &RollbackResult{Environment: env.Name, From: id, Backup: backup, Version: v}, nil
+}
+
+// ErrUnsupported wraps the reason an environment's backend cannot be
+// inspected.
+var ErrUnsupported = errors.New("state inspection not supported")

@@ -1,0 +1,158 @@
+package stateops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/infractl/infractl/internal/estate"
+	"github.com/infractl/infractl/internal/remotestate"
+)
+
+// fakeBackend is a hand-written remotestate.Backend for the policy tests.
+type fakeBackend struct {
+	versions []remotestate.Version
+	bodies   map[string]string
+	locks    []remotestate.Lock
+	unlocked string
+	rolled   string
+}
+
+func (f *fakeBackend) String() string { return "fake://state" }
+func (f *fakeBackend) Versions(context.Context) ([]remotestate.Version, error) {
+	return f.versions, nil
+}
+func (f *fakeBackend) Body(_ context.Context, id string) ([]byte, error) {
+	b, ok := f.bodies[id]
+	if !ok {
+		return nil, fmt.Errorf("no version %s", id)
+	}
+	return []byte(b), nil
+}
+func (f *fakeBackend) Locks(context.Context) ([]remotestate.Lock, error) { return f.locks, nil }
+func (f *fakeBackend) Unlock(_ context.Context, id string) ([]remotestate.Lock, error) {
+	f.unlocked = id
+	removed := f.locks
+	f.locks = nil
+	return removed, nil
+}
+func (f *fakeBackend) Rollback(_ context.Context, id string, _ remotestate.RollbackOptions) (remotestate.Version, error) {
+	f.rolled = id
+	return remotestate.Version{ID: "3", Serial: 3, Current: true}, nil
+}
+
+func state(serial int, lineage string, resources ...string) string {
+	var rs []string
+	for _, r := range resources {
+		rs = append(rs, fmt.Sprintf(`{"mode":"managed","type":"terraform_data","name":%q,"provider":"provider[\"terraform.io/builtin/terraform\"]","instances":[{"schema_version":0,"attributes":{"id":%q}}]}`, r, r))
+	}
+	return fmt.Sprintf(`{"version":4,"terraform_version":"1.11.4","serial":%d,"lineage":%q,"outputs":{},"resources":[%s],"check_results":null}`, serial, lineage, strings.Join(rs, ","))
+}
+
+var now = time.Date(2026, 11, 25, 18, 0, 0, 0, time.UTC)
+
+func newService(t *testing.T, b remotestate.Backend) (*Service, *estate.Environment) {
+	t.Helper()
+	env := &estate.Environment{Name: "prod", Backend: &estate.Backend{Type: "http"}}
+	return &Service{Root: t.TempDir(), Now: func() time.Time { return now }, Open: func(context.Context, *estate.Environment) (remotestate.Backend, error) { return b, nil }}, env
+}
+
+func TestDiffCurrent(t *testing.T) {
+	b := &fakeBackend{
+		versions: []remotestate.Version{{ID: "2", Serial: 2, Current: true}, {ID: "1", Serial: 1}},
+		bodies:   map[string]string{"1": state(1, "L", "a"), "2": state(2, "L", "a", "b")},
+	}
+	s, env := newService(t, b)
+	d, err := s.Diff(context.Background(), env, "1", CurrentVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Added) != 1 || d.Added[0].Address != "terraform_data.b" || len(d.Removed) != 0 {
+		t.Errorf("diff: %+v", d)
+	}
+}
+
+func TestRollbackBacksUpFirst(t *testing.T) {
+	b := &fakeBackend{
+		versions: []remotestate.Version{{ID: "2", Serial: 2, Current: true}, {ID: "1", Serial: 1}},
+		bodies:   map[string]string{"1": state(1, "L", "a"), "2": state(2, "L", "a", "b")},
+	}
+	s, env := newService(t, b)
+	res, err := s.Rollback(context.Background(), env, "1", "", remotestate.RollbackOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.rolled != "1" || res.Backup == nil || res.Backup.Serial != 2 {
+		t.Fatalf("rollback: rolled %q, result %+v", b.rolled, res)
+	}
+	body, err := os.ReadFile(res.Backup.Path)
+	if err != nil || string(body) != b.bodies["2"] {
+		t.Errorf("backup holds %q, %v; want the current state", body, err)
+	}
+	if _, err := s.Rollback(context.Background(), env, "2", "", remotestate.RollbackOptions{}); err == nil {
+		t.Error("rolling back to the current version was accepted")
+	}
+}
+
+func TestLocksStaleness(t *testing.T) {
+	b := &fakeBackend{locks: []remotestate.Lock{{ID: "L1", Who: "ci@runner", Created: now.Add(-3 * time.Hour), Source: "server"}}}
+	s, env := newService(t, b)
+	got := s.Locks(context.Background(), []*estate.Environment{env, env}, 2*time.Hour, 4)
+	if len(got) != 2 || len(got[0].Locks) != 1 || !got[0].Locks[0].Stale || got[0].Locks[0].AgeSeconds != 3*3600 {
+		t.Errorf("locks: %+v", got)
+	}
+	got = s.Locks(context.Background(), []*estate.Environment{env}, 4*time.Hour, 1)
+	if got[0].Locks[0].Stale {
+		t.Error("a 3h lock is stale with --stale-after 4h")
+	}
+}
+
+func TestUnlockPolicy(t *testing.T) {
+	young := remotestate.Lock{ID: "L1", Who: "alice@laptop", Operation: "OperationTypeApply", Created: now.Add(-10 * time.Minute)}
+	b := &fakeBackend{locks: []remotestate.Lock{young}}
+	s, env := newService(t, b)
+	ctx := context.Background()
+
+	if _, err := s.Unlock(ctx, env, UnlockOptions{LockID: "other", StaleAfter: time.Hour}); err == nil || !strings.Contains(err.Error(), "has ID L1") || b.unlocked != "" {
+		t.Errorf("wrong ID: %v, unlocked %q", err, b.unlocked)
+	}
+	if _, err := s.Unlock(ctx, env, UnlockOptions{LockID: "L1", StaleAfter: time.Hour}); !errors.Is(err, ErrLockTooYoung) || b.unlocked != "" {
+		t.Errorf("young lock: %v, unlocked %q", err, b.unlocked)
+	}
+	removed, err := s.Unlock(ctx, env, UnlockOptions{LockID: "L1", StaleAfter: time.Hour, Force: true, Who: "bob"})
+	if err != nil || b.unlocked != "L1" || len(removed) != 1 {
+		t.Fatalf("forced unlock: %v %v", removed, err)
+	}
+	logged, err := os.ReadFile(filepath.Join(s.Root, UnlockLog))
+	if err != nil || !strings.Contains(string(logged), `"by":"bob"`) || !strings.Contains(string(logged), `"id":"L1"`) || !strings.Contains(string(logged), `"forced":true`) {
+		t.Errorf("unlock log: %s %v", logged, err)
+	}
+	if info, _ := os.Stat(filepath.Join(s.Root, UnlockLog)); info.Mode().Perm() != 0o600 {
+		t.Errorf("unlock log mode %o", info.Mode().Perm())
+	}
+	if _, err := s.Unlock(ctx, env, UnlockOptions{}); !errors.Is(err, ErrNotLocked) {
+		t.Errorf("unlock of an unlocked state: %v", err)
+	}
+}
+
+func TestLocalBackendLocks(t *testing.T) {
+	dir := t.TempDir()
+	b := &localBackend{statePath: filepath.Join(dir, "terraform.tfstate")}
+	locks, err := b.Locks(context.Background())
+	if err != nil || len(locks) != 0 {
+		t.Fatalf("no lock file: %v %v", locks, err)
+	}
+	os.WriteFile(filepath.Join(dir, ".terraform.tfstate.lock.info"), []byte(`{"ID":"abc","Operation":"OperationTypeApply","Info":"","Who":"me@host","Version":"1.11.4","Created":"2026-11-25T17:00:00Z","Path":"terraform.tfstate"}`), 0o600)
+	locks, err = b.Locks(context.Background())
+	if err != nil || len(locks) != 1 || locks[0].ID != "abc" || !locks[0].Created.Equal(now.Add(-time.Hour)) {
+		t.Fatalf("lock file: %+v %v", locks, err)
+	}
+	if _, err := b.Versions(context.Background()); !errors.Is(err, remotestate.ErrNotSupported) {
+		t.Errorf("versions of local state: %v", err)
+	}
+}
