@@ -40,7 +40,7 @@ Exit codes: 0 success (no changes), 1 error, 2 success with changes (plan, drift
 		c.GroupID = "run"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{newStateCommand(a)} {
+	for _, c := range []*cobra.Command{newStateCommand(a), newLocksCommand(a), newUnlockCommand(a)} {
 		c.GroupID = "state"
 		root.AddCommand(c)
 	}

@@ -11,9 +11,10 @@ import (
 func newStateCommand(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "state",
-		Short: "Back up and restore an environment's state",
+		Short: "Back up, restore, list, compare and roll back an environment's state",
 	}
-	cmd.AddCommand(newStateBackupCommand(a), newStateRestoreCommand(a))
+	cmd.AddCommand(newStateBackupCommand(a), newStateRestoreCommand(a),
+		newStateHistoryCommand(a), newStateDiffCommand(a), newStateRollbackCommand(a))
 	return cmd
 }
 

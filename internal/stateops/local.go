@@ -53,7 +53,7 @@ func (b *localBackend) Locks(ctx context.Context) ([]remotestate.Lock, error) {
 }
 
 func (b *localBackend) unsupported(what string) error {
-	return fmt.Errorf("%s: %w for local state (%s); move the state to an infractl server or S3 to get %s", what, remotestate.ErrNotSupported, b.statePath, what)
+	return fmt.Errorf("local state keeps no %s (%w); move the state to an infractl server or S3 to get it", what, remotestate.ErrNotSupported)
 }
 
 func (b *localBackend) Versions(ctx context.Context) ([]remotestate.Version, error) {

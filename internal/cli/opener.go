@@ -1,0 +1,59 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/user"
+
+	"github.com/infractl/infractl/internal/estate"
+	"github.com/infractl/infractl/internal/remotestate"
+	"github.com/infractl/infractl/internal/stateops"
+)
+
+// stateService returns the state operations of the estate, with backends
+// opened by openBackend.
+func (a *app) stateService() (*stateops.Service, error) {
+	e, err := a.loadEstate()
+	if err != nil {
+		return nil, err
+	}
+	return &stateops.Service{Open: openBackend, Root: e.Root, Now: a.now}, nil
+}
+
+// stateOps resolves one environment for a state command.
+func (a *app) stateOps(name string) (*stateops.Service, *estate.Environment, error) {
+	ops, err := a.stateService()
+	if err != nil {
+		return nil, nil, err
+	}
+	env, err := a.estate.Env(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if env.Err != nil {
+		return nil, nil, env.Err
+	}
+	return ops, env, nil
+}
+
+// openBackend maps an environment's backend block to the code that can
+// inspect it.
+func openBackend(ctx context.Context, env *estate.Environment) (remotestate.Backend, error) {
+	switch env.Backend.Type {
+	case "local":
+		return stateops.Local(env), nil
+	}
+	return nil, fmt.Errorf("%s: state inspection is %w for the %q backend; infractl reads infractl servers (http), S3 and local state",
+		env.Name, stateops.ErrUnsupported, env.Backend.Type)
+}
+
+// whoAmI names the operator the way Terraform does in lock info: user@host.
+func whoAmI() string {
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	host, _ := os.Hostname()
+	return name + "@" + host
+}
