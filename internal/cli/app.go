@@ -112,6 +112,27 @@ func (a *app) prepare(cmd *cobra.Command, args []string, all bool, formats ...st
 	return format, e, envs, svc, nil
 }
 
+// prepareOne is prepare for commands on a single environment.
+func (a *app) prepareOne(cmd *cobra.Command, name string, formats ...string) (string, *estate.Environment, *envops.Service, error) {
+	format, err := a.format(formats...)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	e, err := a.loadEstate()
+	if err != nil {
+		return "", nil, nil, err
+	}
+	env, err := e.Env(name)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	svc, err := a.service(cmd.Context())
+	if err != nil {
+		return "", nil, nil, err
+	}
+	return format, env, svc, nil
+}
+
 // service finds and checks the terraform binary once per invocation and
 // returns the per-environment operations bound to it.
 func (a *app) service(ctx context.Context) (*envops.Service, error) {

@@ -17,19 +17,7 @@ Run 'infractl plan ENV' afterwards to see whether the configuration matches it.`
   infractl import dev 'localfs_file.config["app"]' config/app.json`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := a.format("table", "json")
-			if err != nil {
-				return err
-			}
-			e, err := a.loadEstate()
-			if err != nil {
-				return err
-			}
-			env, err := e.Env(args[0])
-			if err != nil {
-				return err
-			}
-			svc, err := a.service(cmd.Context())
+			format, env, svc, err := a.prepareOne(cmd, args[0], "table", "json")
 			if err != nil {
 				return err
 			}

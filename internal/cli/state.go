@@ -30,19 +30,7 @@ State files hold secrets: keep backups out of version control.`,
 		Example: "  infractl state backup prod\n  infractl state backup prod --out /secure/backups -o json",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := a.format("table", "json")
-			if err != nil {
-				return err
-			}
-			e, err := a.loadEstate()
-			if err != nil {
-				return err
-			}
-			env, err := e.Env(args[0])
-			if err != nil {
-				return err
-			}
-			svc, err := a.service(cmd.Context())
+			format, env, svc, err := a.prepareOne(cmd, args[0], "table", "json")
 			if err != nil {
 				return err
 			}
@@ -77,19 +65,7 @@ unless --force is given.`,
 		Example: "  infractl state restore prod .infractl/backups/prod-serial41-20261125T175631.000000000Z.tfstate",
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := a.format("table", "json")
-			if err != nil {
-				return err
-			}
-			e, err := a.loadEstate()
-			if err != nil {
-				return err
-			}
-			env, err := e.Env(args[0])
-			if err != nil {
-				return err
-			}
-			svc, err := a.service(cmd.Context())
+			format, env, svc, err := a.prepareOne(cmd, args[0], "table", "json")
 			if err != nil {
 				return err
 			}
