@@ -219,3 +219,7 @@ func joinOr(items []string) string {
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
+
+// discardLogger is for components whose logs would only clutter a
+// command's own output (the demo's in-process server).
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

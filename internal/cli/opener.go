@@ -8,6 +8,7 @@ import (
 
 	"github.com/infractl/infractl/internal/estate"
 	"github.com/infractl/infractl/internal/remotestate"
+	"github.com/infractl/infractl/internal/server/client"
 	"github.com/infractl/infractl/internal/stateops"
 )
 
@@ -43,6 +44,16 @@ func openBackend(ctx context.Context, env *estate.Environment) (remotestate.Back
 	switch env.Backend.Type {
 	case "local":
 		return stateops.Local(env), nil
+	case "http":
+		addr, ok := env.Backend.Attributes["address"].AsString()
+		if !ok || addr == "" {
+			return nil, fmt.Errorf("%s: the http backend has no literal address (set it in the backend block)", env.Name)
+		}
+		var opts []client.Option
+		if pw := os.Getenv("TF_HTTP_PASSWORD"); pw != "" {
+			opts = append(opts, client.WithBasicAuth(os.Getenv("TF_HTTP_USERNAME"), pw))
+		}
+		return client.NewBackend(addr, nil, opts...)
 	}
 	return nil, fmt.Errorf("%s: state inspection is %w for the %q backend; infractl reads infractl servers (http), S3 and local state",
 		env.Name, stateops.ErrUnsupported, env.Backend.Type)

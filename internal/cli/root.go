@@ -35,12 +35,12 @@ Exit codes: 0 success (no changes), 1 error, 2 success with changes (plan, drift
 		&cobra.Group{ID: "estate", Title: "The estate as code:"},
 	)
 	for _, c := range []*cobra.Command{
-		newInitCommand(a), newPlanCommand(a), newApplyCommand(a), newDriftCommand(a), newImportCommand(a),
+		newDemoCommand(a), newInitCommand(a), newPlanCommand(a), newApplyCommand(a), newDriftCommand(a), newImportCommand(a),
 	} {
 		c.GroupID = "run"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{newStateCommand(a), newLocksCommand(a), newUnlockCommand(a)} {
+	for _, c := range []*cobra.Command{newStateCommand(a), newLocksCommand(a), newUnlockCommand(a), newServerCommand(a)} {
 		c.GroupID = "state"
 		root.AddCommand(c)
 	}
