@@ -70,7 +70,8 @@ type Backend interface {
 	String() string
 	// Versions lists the state's versions, newest first.
 	Versions(ctx context.Context) ([]Version, error)
-	// Body returns the state body of one version.
+	// Body returns the state body of one version, or of the current
+	// state when id is "" (nil with no error when there is none).
 	Body(ctx context.Context, id string) ([]byte, error)
 	// Locks returns the locks held on the state now (S3 may report both a
 	// lockfile and a DynamoDB item); none when unlocked.

@@ -61,7 +61,14 @@ func (b *localBackend) Versions(ctx context.Context) ([]remotestate.Version, err
 }
 
 func (b *localBackend) Body(ctx context.Context, id string) ([]byte, error) {
-	return nil, b.unsupported("version history")
+	if id != "" {
+		return nil, b.unsupported("version history")
+	}
+	body, err := os.ReadFile(b.statePath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return body, err
 }
 
 func (b *localBackend) Unlock(ctx context.Context, id string) ([]remotestate.Lock, error) {

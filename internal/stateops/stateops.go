@@ -62,27 +62,20 @@ func (s *Service) Diff(ctx context.Context, env *estate.Environment, from, to st
 	if err != nil {
 		return nil, err
 	}
-	var vs []remotestate.Version
 	load := func(id string) (*tfstate.State, error) {
 		if id == CurrentVersion {
-			if vs == nil {
-				if vs, err = b.Versions(ctx); err != nil {
-					return nil, fmt.Errorf("listing versions of %s: %w", env.Name, err)
-				}
-			}
-			cur, ok := current(vs)
-			if !ok {
-				return nil, fmt.Errorf("%s has no current state", env.Name)
-			}
-			id = cur.ID
+			id = ""
 		}
 		body, err := b.Body(ctx, id)
 		if err != nil {
-			return nil, fmt.Errorf("reading version %s of %s: %w", id, env.Name, err)
+			return nil, fmt.Errorf("reading version %s of %s: %w", orCurrent(id), env.Name, err)
+		}
+		if body == nil {
+			return nil, fmt.Errorf("%s has no current state", env.Name)
 		}
 		st, err := tfstate.Parse(body)
 		if err != nil {
-			return nil, fmt.Errorf("version %s of %s: %w", id, env.Name, err)
+			return nil, fmt.Errorf("version %s of %s: %w", orCurrent(id), env.Name, err)
 		}
 		return st, nil
 	}
@@ -97,13 +90,11 @@ func (s *Service) Diff(ctx context.Context, env *estate.Environment, from, to st
 	return tfstate.Diff(a, z, tfstate.DiffOptions{}), nil
 }
 
-func current(vs []remotestate.Version) (remotestate.Version, bool) {
-	for _, v := range vs {
-		if v.Current {
-			return v, true
-		}
+func orCurrent(id string) string {
+	if id == "" {
+		return CurrentVersion
 	}
-	return remotestate.Version{}, false
+	return id
 }
 
 // RollbackResult is what a rollback did.
@@ -123,20 +114,15 @@ func (s *Service) Rollback(ctx context.Context, env *estate.Environment, id, bac
 	if err != nil {
 		return nil, err
 	}
-	vs, err := b.Versions(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("listing versions of %s: %w", env.Name, err)
+	if id == "" || id == CurrentVersion {
+		return nil, fmt.Errorf("name the version to roll %s back to (see 'infractl state history %s')", env.Name, env.Name)
 	}
-	cur, ok := current(vs)
-	if !ok {
-		return nil, fmt.Errorf("%s has no current state to roll back", env.Name)
-	}
-	if id == cur.ID || id == CurrentVersion {
-		return nil, fmt.Errorf("version %s is already the current state of %s", cur.ID, env.Name)
-	}
-	body, err := b.Body(ctx, cur.ID)
+	body, err := b.Body(ctx, "")
 	if err != nil {
 		return nil, fmt.Errorf("reading the current state of %s for a backup: %w", env.Name, err)
+	}
+	if body == nil {
+		return nil, fmt.Errorf("%s has no current state to roll back", env.Name)
 	}
 	backup, err := envops.SaveBackup(s.Root, backupDir, env.Name, body, s.now())
 	if err != nil {

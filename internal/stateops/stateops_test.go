@@ -28,6 +28,13 @@ func (f *fakeBackend) Versions(context.Context) ([]remotestate.Version, error) {
 	return f.versions, nil
 }
 func (f *fakeBackend) Body(_ context.Context, id string) ([]byte, error) {
+	if id == "" {
+		for _, v := range f.versions {
+			if v.Current {
+				id = v.ID
+			}
+		}
+	}
 	b, ok := f.bodies[id]
 	if !ok {
 		return nil, fmt.Errorf("no version %s", id)
@@ -42,6 +49,11 @@ func (f *fakeBackend) Unlock(_ context.Context, id string) ([]remotestate.Lock, 
 	return removed, nil
 }
 func (f *fakeBackend) Rollback(_ context.Context, id string, _ remotestate.RollbackOptions) (remotestate.Version, error) {
+	for _, v := range f.versions {
+		if v.ID == id && v.Current {
+			return remotestate.Version{}, fmt.Errorf("version %s is already current", id)
+		}
+	}
 	f.rolled = id
 	return remotestate.Version{ID: "3", Serial: 3, Current: true}, nil
 }

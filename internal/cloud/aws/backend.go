@@ -139,8 +139,8 @@ func (b *Backend) sseCustomer(alg, key, keyMD5 **string) {
 }
 
 // Body returns the state body of version id, or of the current version
-// when id is "". A missing version (or a delete marker) is
-// ErrVersionNotFound; no current state is ErrNoState.
+// when id is "" (nil when there is none). A missing version (or a delete
+// marker) is ErrVersionNotFound.
 func (b *Backend) Body(ctx context.Context, id string) ([]byte, error) {
 	obj, found, err := b.getObject(ctx, b.cfg.Key, id)
 	if err != nil {
@@ -148,7 +148,7 @@ func (b *Backend) Body(ctx context.Context, id string) ([]byte, error) {
 	}
 	if !found {
 		if id == "" {
-			return nil, fmt.Errorf("%s: %w", b, ErrNoState)
+			return nil, nil // no current state, as remotestate.Backend says
 		}
 		return nil, fmt.Errorf("%s version %s: %w", b, id, ErrVersionNotFound)
 	}

@@ -17,9 +17,6 @@ var (
 	// ErrLockChanged means a lock was replaced or removed between reading
 	// it and the conditional delete, so nothing was removed: look again.
 	ErrLockChanged = errors.New("the lock changed while it was being removed; nothing was removed, look at the locks again")
-	// ErrNoState means the state object does not exist (never written, or
-	// its newest version is a delete marker).
-	ErrNoState = errors.New("no current state object")
 	// ErrVersionNotFound means a version ID names no version of the state
 	// (or names a delete marker).
 	ErrVersionNotFound = errors.New("no such state version")

@@ -24,8 +24,8 @@ func TestVersionsAndBody(t *testing.T) {
 	if v, err := b.Versions(ctx); err != nil || len(v) != 0 {
 		t.Fatalf("no state: %+v, %v", v, err)
 	}
-	if _, err := b.Body(ctx, ""); !errors.Is(err, ErrNoState) {
-		t.Fatalf("body of no state: %v", err)
+	if body, err := b.Body(ctx, ""); err != nil || body != nil {
+		t.Fatalf("body of no state: %q, %v; want nil, nil", body, err)
 	}
 	var ids []string
 	for serial := uint64(1); serial <= 3; serial++ {

@@ -121,6 +121,9 @@ func parseID(id string) (uint64, error) {
 
 // Body returns the body of the version with serial id.
 func (b *Backend) Body(ctx context.Context, id string) ([]byte, error) {
+	if id == "" {
+		return b.client.Get(ctx, b.name)
+	}
 	serial, err := parseID(id)
 	if err != nil {
 		return nil, err
