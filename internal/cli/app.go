@@ -30,6 +30,9 @@ type app struct {
 	tfBinary    string
 	parallelism int
 	output      string
+	// backendConfig completes partial backend blocks for the state
+	// commands, as -backend-config does for terraform init.
+	backendConfig []string
 
 	log *slog.Logger
 	now func() time.Time

@@ -6,6 +6,10 @@ import (
 	"os"
 	"os/user"
 
+	"github.com/spf13/cobra"
+
+	"github.com/infractl/infractl/internal/cloud/aws"
+	"github.com/infractl/infractl/internal/envops"
 	"github.com/infractl/infractl/internal/estate"
 	"github.com/infractl/infractl/internal/remotestate"
 	"github.com/infractl/infractl/internal/server/client"
@@ -19,7 +23,7 @@ func (a *app) stateService() (*stateops.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &stateops.Service{Open: openBackend, Root: e.Root, Now: a.now}, nil
+	return &stateops.Service{Open: a.openBackend, Root: e.Root, Now: a.now}, nil
 }
 
 // stateOps resolves one environment for a state command.
@@ -38,10 +42,16 @@ func (a *app) stateOps(name string) (*stateops.Service, *estate.Environment, err
 	return ops, env, nil
 }
 
-// openBackend maps an environment's backend block to the code that can
-// inspect it.
-func openBackend(ctx context.Context, env *estate.Environment) (remotestate.Backend, error) {
+// openBackend maps an environment's backend block (plus --backend-config,
+// for partial configurations) to the code that can inspect it.
+func (a *app) openBackend(ctx context.Context, env *estate.Environment) (remotestate.Backend, error) {
 	switch env.Backend.Type {
+	case "s3":
+		cfg, err := aws.FromBackend(env.Backend, envops.ExpandBackendConfig(a.backendConfig, env.Name)...)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", env.Name, err)
+		}
+		return aws.Open(ctx, cfg)
 	case "local":
 		return stateops.Local(env), nil
 	case "http":
@@ -67,4 +77,11 @@ func whoAmI() string {
 	}
 	host, _ := os.Hostname()
 	return name + "@" + host
+}
+
+// addBackendConfigFlag gives a state command terraform init's
+// -backend-config, for backends whose location is not all in the block.
+func addBackendConfigFlag(cmd *cobra.Command, a *app) *cobra.Command {
+	cmd.Flags().StringArrayVar(&a.backendConfig, "backend-config", nil, "backend configuration file or key=value completing the backend block; {env} is replaced by the environment name (repeatable)")
+	return cmd
 }

@@ -40,7 +40,7 @@ Exit codes: 0 success (no changes), 1 error, 2 success with changes (plan, drift
 		c.GroupID = "run"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{newStateCommand(a), newLocksCommand(a), newUnlockCommand(a), newServerCommand(a)} {
+	for _, c := range []*cobra.Command{newStateCommand(a), addBackendConfigFlag(newLocksCommand(a), a), addBackendConfigFlag(newUnlockCommand(a), a), newServerCommand(a), newBootstrapCommand(a)} {
 		c.GroupID = "state"
 		root.AddCommand(c)
 	}

@@ -14,7 +14,7 @@ func newStateCommand(a *app) *cobra.Command {
 		Short: "Back up, restore, list, compare and roll back an environment's state",
 	}
 	cmd.AddCommand(newStateBackupCommand(a), newStateRestoreCommand(a),
-		newStateHistoryCommand(a), newStateDiffCommand(a), newStateRollbackCommand(a))
+		addBackendConfigFlag(newStateHistoryCommand(a), a), addBackendConfigFlag(newStateDiffCommand(a), a), addBackendConfigFlag(newStateRollbackCommand(a), a))
 	return cmd
 }
 

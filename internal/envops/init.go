@@ -20,7 +20,7 @@ func (s *Service) Init(ctx context.Context, env *estate.Environment, opts tf.Ini
 	if env.Err != nil {
 		return env.Err
 	}
-	opts.BackendConfig = expandBackendConfig(opts.BackendConfig, env.Name)
+	opts.BackendConfig = ExpandBackendConfig(opts.BackendConfig, env.Name)
 	cmd := s.Binary.Command(env.Dir, opts)
 	cmd.EnvName = env.Name
 	if _, err := s.Runner.Stream(ctx, cmd, messageFn(obs)); err != nil {
@@ -77,7 +77,9 @@ func (s *Service) ensureInit(ctx context.Context, env *estate.Environment, obs O
 	return nil
 }
 
-func expandBackendConfig(values []string, env string) []string {
+// ExpandBackendConfig prepares -backend-config values for one environment:
+// {env} becomes its name and file paths become absolute.
+func ExpandBackendConfig(values []string, env string) []string {
 	out := make([]string, len(values))
 	for i, v := range values {
 		v = strings.ReplaceAll(v, "{env}", env)
