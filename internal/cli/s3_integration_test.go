@@ -119,7 +119,7 @@ func TestS3EndToEnd(t *testing.T) {
 	}
 }
 
-func dropBucketPolicy(t *testing.T, moto testenv.MotoServer, bucket string) {
+func dropBucketPolicy(t testing.TB, moto testenv.MotoServer, bucket string) {
 	t.Helper()
 	c := s3.New(s3.Options{
 		Region:       moto.Region,

@@ -14,6 +14,7 @@ import (
 
 func newServerCommand(a *app) *cobra.Command {
 	var cfg server.Config
+	var pprofListen string
 	cmd := &cobra.Command{
 		Use:   "server",
 		Short: "Serve Terraform state over the http backend protocol, with locks you can see and every version kept",
@@ -56,6 +57,14 @@ the server gracefully, finishing in-flight writes.`,
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "infractl state server listening on %s (data in %s)\n", srv.URL(), cfg.DataDir)
+			if pprofListen != "" {
+				stop, err := servePprof(ctx, pprofListen)
+				if err != nil {
+					_ = srv.Close(context.Background())
+					return err
+				}
+				defer stop()
+			}
 			<-ctx.Done()
 			fmt.Fprintln(cmd.OutOrStdout(), "Shutting down: finishing in-flight requests")
 			closeCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -67,5 +76,6 @@ the server gracefully, finishing in-flight writes.`,
 	f.StringVar(&cfg.Listen, "listen", server.DefaultListen, "address to listen on")
 	f.StringVar(&cfg.DataDir, "data", server.DefaultDataDir, "data directory (relative paths are taken from --chdir)")
 	f.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", server.DefaultMaxBodyBytes, "largest state accepted")
+	f.StringVar(&pprofListen, "pprof-listen", "", "serve Go's pprof profiles on this address, apart from the API (for profiling; keep it on loopback)")
 	return cmd
 }
