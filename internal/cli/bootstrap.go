@@ -121,9 +121,13 @@ func writeBootstrap(w io.Writer, r *aws.BootstrapReport, writes []aws.BackendWri
 		for _, b := range writes {
 			note := b.Reason
 			if b.NeedsMigration {
-				note = strings.TrimSpace(note + " run `terraform init -migrate-state` (or `infractl init " + b.Environment + "` after migrating)")
+				note = strings.TrimSpace(note + " then run `infractl init " + b.Environment + " --migrate-state` to move its state")
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", b.Environment, b.File, b.Status, b.Key, note)
+			status := b.Status
+			if r != nil && r.DryRun {
+				status = "would be " + status
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", b.Environment, b.File, status, b.Key, note)
 		}
 		tw.Flush()
 	}

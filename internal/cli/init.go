@@ -47,7 +47,9 @@ Exit codes: 0 every environment initialized, 1 any failed or was skipped.`,
 				return err
 			}
 			results := a.runEnvironments(cmd.Context(), e, envs, "init", func(ctx context.Context, i int, env *estate.Environment, obs envops.Observer) error {
-				return svc.Init(ctx, env, opts, obs)
+				o := opts
+				o.ForceCopy = o.MigrateState
+				return svc.Init(ctx, env, o, obs)
 			})
 			rows := make([]resultRow, len(results))
 			failed := false
@@ -77,6 +79,7 @@ Exit codes: 0 every environment initialized, 1 any failed or was skipped.`,
 	f.BoolVar(&all, "all", false, "initialize every environment")
 	f.BoolVar(&opts.Reconfigure, "reconfigure", false, "ignore any saved backend configuration")
 	f.BoolVar(&opts.Upgrade, "upgrade", false, "upgrade modules and providers within their constraints")
+	f.BoolVar(&opts.MigrateState, "migrate-state", false, "copy existing state to a changed backend (answers yes: input is disabled)")
 	f.StringArrayVar(&opts.BackendConfig, "backend-config", nil, "backend configuration file or key=value; {env} is replaced by the environment name (repeatable)")
 	return cmd
 }
