@@ -32,6 +32,10 @@ func TestS3EndToEnd(t *testing.T) {
 		t.Setenv(k, v)
 	}
 
+	// The environment starts with local state, as before any bucket.
+	h.must(2, "plan", "dev")
+	h.must(0, "apply", "dev")
+
 	bootstrap := []string{"bootstrap", "s3", "--bucket", "acme-tfstate", "--region", moto.Region, "--table", "tflocks", "--endpoint", moto.Endpoint}
 	out := h.must(0, append(bootstrap, "--write-backends", "--skip-aws-checks")...)
 	for _, want := range []string{"created", "dev", "backend.tf"} {
@@ -51,8 +55,9 @@ func TestS3EndToEnd(t *testing.T) {
 	// moto applies the TLS-only Deny to plain-HTTP requests too (it cannot
 	// tell), so the tests talk to the bucket without it.
 	dropBucketPolicy(t, moto, "acme-tfstate")
+	h.must(0, "init", "dev", "--migrate-state")
 
-	for _, content := range []string{"v1", "v2", "v3"} {
+	for _, content := range []string{"v2", "v3"} {
 		h.write("environments/dev/main.tf", tfMain(`resource "localfs_file" "cfg" {
   path    = "cfg.txt"
   content = "`+content+`\n"
@@ -70,7 +75,7 @@ func TestS3EndToEnd(t *testing.T) {
 	}
 	h.mustJSON(0, &hist, "state", "history", "dev")
 	if len(hist.Items) != 3 || !hist.Items[0].Current || hist.Items[0].Serial <= hist.Items[2].Serial {
-		t.Fatalf("history after three applies: %+v", hist.Items)
+		t.Fatalf("history after the migration and two applies: %+v", hist.Items)
 	}
 	if out := h.must(0, "state", "diff", "dev", hist.Items[2].ID, "current"); !strings.Contains(out, "~ localfs_file.cfg (content") {
 		t.Errorf("diff:\n%s", out)
