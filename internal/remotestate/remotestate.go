@@ -57,6 +57,12 @@ type RollbackOptions struct {
 	Force bool
 	// Who is recorded as the operator of the rollback.
 	Who string
+	// Backup, when set, receives the current state body after every
+	// check passed (lock held, version found, lineage accepted) and before
+	// anything is written; an error aborts the rollback. Backends that
+	// cannot hold the lock across the call invoke it just before the write
+	// request instead.
+	Backup func(current []byte) error
 }
 
 // ErrNotSupported is returned by backends that cannot do an operation.
