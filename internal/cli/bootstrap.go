@@ -75,12 +75,19 @@ an S3-compatible store or a local emulator (path-style addressing).`,
 			}
 			out := cmd.OutOrStdout()
 			if format == "json" {
-				if err := writeJSON(out, map[string]any{"bootstrap": report, "backends": writes}); err != nil {
+				doc := map[string]any{"bootstrap": report, "backends": writes}
+				if berr != nil {
+					doc["error"] = berr.Error()
+				}
+				if err := writeJSON(out, doc); err != nil {
 					return err
 				}
-			} else {
-				writeBootstrap(out, report, writes)
+				if berr != nil {
+					return exitCode(ExitError) // the error is in the document
+				}
+				return nil
 			}
+			writeBootstrap(out, report, writes, berr == nil)
 			return berr
 		},
 	}
@@ -97,8 +104,8 @@ an S3-compatible store or a local emulator (path-style addressing).`,
 	return cmd
 }
 
-func writeBootstrap(w io.Writer, r *aws.BootstrapReport, writes []aws.BackendWrite) {
-	if r != nil {
+func writeBootstrap(w io.Writer, r *aws.BootstrapReport, writes []aws.BackendWrite, ok bool) {
+	if r != nil && len(r.Items) > 0 {
 		title := fmt.Sprintf("Bucket %s (%s)", r.Bucket, r.Region)
 		if r.DryRun {
 			title += " — dry run, nothing changed"
@@ -110,7 +117,7 @@ func writeBootstrap(w io.Writer, r *aws.BootstrapReport, writes []aws.BackendWri
 			fmt.Fprintf(tw, "%s\t%s\t%s\n", it.Name, it.Status, it.Detail)
 		}
 		tw.Flush()
-		if !r.Changed() && !r.DryRun {
+		if ok && !r.Changed() && !r.DryRun {
 			fmt.Fprintln(w, "Nothing changed: everything was already correct.")
 		}
 	}

@@ -51,7 +51,7 @@ func (a *app) openBackend(ctx context.Context, env *estate.Environment) (remotes
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", env.Name, err)
 		}
-		return aws.Open(ctx, cfg)
+		return aws.Open(ctx, cfg.ForWorkspace(envops.Workspace(env)))
 	case "local":
 		return stateops.Local(env), nil
 	case "http":

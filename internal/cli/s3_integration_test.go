@@ -99,7 +99,15 @@ func TestS3EndToEnd(t *testing.T) {
 			t.Errorf("locks while a plan runs lacks %s:\n%s", re, lockOut)
 		}
 	}
-	_, errOut, code := h.run("unlock", "dev")
+	lockID := regexp.MustCompile(`dev\s+([0-9a-f-]{36})\s+Plan`).FindStringSubmatch(lockOut)
+	if lockID == nil {
+		t.Fatalf("no lock ID in:\n%s", lockOut)
+	}
+	out, errOut, code := h.run("unlock", "dev")
+	if code != 1 || !strings.Contains(errOut, "name the lock to remove with --lock-id") || !strings.Contains(out, "Lock on dev (s3-lockfile): ID "+lockID[1]) {
+		t.Errorf("unlock without --lock-id: exit %d\n%s%s", code, out, errOut)
+	}
+	_, errOut, code = h.run("unlock", "dev", "--lock-id", lockID[1])
 	if code != 1 || !strings.Contains(errOut, "younger than --stale-after") {
 		t.Errorf("unlock of a fresh lock without --force: exit %d\n%s", code, errOut)
 	}

@@ -98,7 +98,7 @@ resource "terraform_data" "b" { input = "two" }
 		t.Errorf("locks:\n%s", out)
 	}
 	_, errOut, code := h.run("unlock", "prod", "--lock-id", "wrong")
-	if code != 1 || !strings.Contains(errOut, "has ID 11111111-2222-3333-4444-555555555555") {
+	if code != 1 || !strings.Contains(errOut, "no lock on prod has ID wrong (held: 11111111-2222-3333-4444-555555555555)") {
 		t.Errorf("unlock with a wrong ID: exit %d\n%s", code, errOut)
 	}
 	h.must(0, "unlock", "prod", "--lock-id", holder.ID)

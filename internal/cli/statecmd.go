@@ -80,9 +80,14 @@ shown.`,
 		Example: "  infractl state diff prod 41 current\n  infractl state diff prod 40 41 -o json",
 		Args:    cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := a.format("text", "json")
+			format, err := a.format("table", "text", "json")
 			if err != nil {
 				return err
+			}
+			for _, id := range args[1:] {
+				if strings.TrimSpace(id) == "" {
+					return fmt.Errorf("a version ID is empty; use IDs from 'infractl state history %s', or %q", args[0], stateops.CurrentVersion)
+				}
 			}
 			ops, env, err := a.stateOps(args[0])
 			if err != nil {
@@ -93,9 +98,9 @@ shown.`,
 				return err
 			}
 			if format == "json" {
-				return writeJSON(cmd.OutOrStdout(), d)
+				return writeJSON(cmd.OutOrStdout(), map[string]any{"environment": env.Name, "from": d.From, "to": d.To, "diff": d.Diff})
 			}
-			return d.WriteText(cmd.OutOrStdout())
+			return d.Diff.WriteText(cmd.OutOrStdout())
 		},
 	}
 }
@@ -135,7 +140,9 @@ change to make the infrastructure match the restored state.`,
 			if format == "json" {
 				return writeJSON(cmd.OutOrStdout(), res)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Backed up the state before the rollback (serial %d) to %s\n", res.Backup.Serial, res.Backup.Path)
+			if res.Backup != nil {
+				fmt.Fprintf(cmd.OutOrStdout(), "Backed up the state before the rollback (serial %d) to %s\n", res.Backup.Serial, res.Backup.Path)
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Rolled %s back to version %s: new current version %s, serial %d\n", env.Name, to, res.Version.ID, res.Version.Serial)
 			return nil
 		},
@@ -210,6 +217,10 @@ func writeLocks(w io.Writer, report []stateops.EnvLocks) error {
 			fmt.Fprintf(tw, "%s\t-\t\t\t\t\t\terror: %s\n", r.Environment, plan.FirstLine(r.Error))
 			continue
 		}
+		if r.Note != "" {
+			fmt.Fprintf(tw, "%s\t-\t\t\t\t\t\tnot inspected (%s backend)\n", r.Environment, r.Backend)
+			continue
+		}
 		if len(r.Locks) == 0 {
 			fmt.Fprintf(tw, "%s\t-\t\t\t\t\t\tunlocked\n", r.Environment)
 			continue
@@ -222,8 +233,12 @@ func writeLocks(w io.Writer, report []stateops.EnvLocks) error {
 			if l.Problem != "" {
 				status += "; inconsistent: " + l.Problem
 			}
+			created, age := "unknown", "unknown"
+			if !l.Created.IsZero() {
+				created, age = l.Created.UTC().Format(time.RFC3339), (time.Duration(l.AgeSeconds) * time.Second).String()
+			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Environment, l.ID, strings.TrimPrefix(l.Operation, "OperationType"), l.Who,
-				l.Created.UTC().Format(time.RFC3339), (time.Duration(l.AgeSeconds) * time.Second).String(), l.Source, status)
+				created, age, l.Source, status)
 		}
 	}
 	return tw.Flush()
@@ -232,34 +247,47 @@ func writeLocks(w io.Writer, report []stateops.EnvLocks) error {
 func newUnlockCommand(a *app) *cobra.Command {
 	var opts stateops.UnlockOptions
 	cmd := &cobra.Command{
-		Use:   "unlock ENV [--lock-id ID] [--force]",
+		Use:   "unlock ENV --lock-id ID [--force]",
 		Short: "Break a stale state lock, safely",
-		Long: `Remove ENV's state lock. The lock is shown first; it is removed only when its
-ID matches --lock-id (when given) and it is older than --stale-after, unless
---force. Every removal is recorded in .infractl/unlocks.log with what was
-removed. Prefer this to 'terraform force-unlock': it checks who holds the lock
-and for how long before breaking it.`,
-		Example: "  infractl locks prod\n  infractl unlock prod --lock-id 3ca4a2d3-5e41-5af7-9114-ac69ae7162a5",
+		Long: `Remove ENV's state lock. The locks held are shown first; only the lock whose ID
+is --lock-id is removed, and only when it is older than --stale-after, unless
+--force. (On S3 a lockfile and a DynamoDB item with different IDs are removed one
+at a time, each by its own ID.) Every removal is recorded in
+.infractl/unlocks.log with what was removed. Prefer this to 'terraform
+force-unlock': it shows who holds the lock and for how long before breaking it,
+and never removes a lock other than the one named.`,
+		Example: "  infractl unlock prod                 # shows the locks, removes nothing\n  infractl unlock prod --lock-id 3ca4a2d3-5e41-5af7-9114-ac69ae7162a5",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ops, env, err := a.stateOps(args[0])
 			if err != nil {
 				return err
 			}
-			opts.Who = whoAmI()
-			removed, err := ops.Unlock(cmd.Context(), env, opts)
-			for _, l := range removed {
-				fmt.Fprintf(cmd.ErrOrStderr(), "Lock on %s: ID %s, operation %s, who %s, created %s (%s)\n", env.Name, l.ID,
-					strings.TrimPrefix(l.Operation, "OperationType"), l.Who, l.Created.UTC().Format(time.RFC3339), l.Source)
-			}
+			held, err := ops.HeldLocks(cmd.Context(), env)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Removed the lock on %s; recorded in %s\n", env.Name, stateops.UnlockLog)
+			now := a.now()
+			for _, l := range held {
+				age := "unknown age"
+				if !l.Created.IsZero() {
+					age = "held for " + l.Age(now).Round(time.Second).String()
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Lock on %s (%s): ID %s, operation %s, who %s, %s\n", env.Name, l.Source, l.ID,
+					strings.TrimPrefix(l.Operation, "OperationType"), l.Who, age)
+			}
+			opts.Who = whoAmI()
+			removed, err := ops.Unlock(cmd.Context(), env, opts)
+			if err != nil {
+				return err
+			}
+			for _, l := range removed {
+				fmt.Fprintf(cmd.OutOrStdout(), "Removed lock %s (%s) on %s; recorded in %s\n", l.ID, l.Source, env.Name, stateops.UnlockLog)
+			}
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&opts.LockID, "lock-id", "", "remove the lock only if it has this ID")
+	cmd.Flags().StringVar(&opts.LockID, "lock-id", "", "ID of the lock to remove (required; shown by 'infractl locks' and by this command)")
 	cmd.Flags().DurationVar(&opts.StaleAfter, "stale-after", stateops.DefaultStaleAfter, "refuse to remove a lock younger than this without --force")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "remove the lock even if it is younger than --stale-after")
 	return cmd

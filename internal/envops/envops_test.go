@@ -100,3 +100,20 @@ func TestWriteBackupRefusesInvalidState(t *testing.T) {
 		t.Errorf("backup %+v, want path %s", b, want)
 	}
 }
+
+func TestWorkspace(t *testing.T) {
+	env := loadEnv(t)
+	t.Setenv("TF_WORKSPACE", "")
+	if got := Workspace(env); got != "default" {
+		t.Errorf("no selection: %q", got)
+	}
+	os.MkdirAll(filepath.Join(env.Dir, ".terraform"), 0o755)
+	os.WriteFile(filepath.Join(env.Dir, ".terraform", "environment"), []byte("blue\n"), 0o644)
+	if got := Workspace(env); got != "blue" {
+		t.Errorf("selected workspace: %q, want blue", got)
+	}
+	t.Setenv("TF_WORKSPACE", "green")
+	if got := Workspace(env); got != "green" {
+		t.Errorf("TF_WORKSPACE: %q, want green", got)
+	}
+}

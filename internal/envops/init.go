@@ -92,3 +92,18 @@ func ExpandBackendConfig(values []string, env string) []string {
 	}
 	return out
 }
+
+// Workspace is the terraform workspace selected in env: $TF_WORKSPACE, else
+// the one `terraform workspace select` recorded in the data directory, else
+// "default". State commands read the selected workspace's state, as
+// terraform would.
+func Workspace(env *estate.Environment) string {
+	if ws := os.Getenv("TF_WORKSPACE"); ws != "" {
+		return ws
+	}
+	b, err := os.ReadFile(filepath.Join(dataDir(env), "environment"))
+	if ws := strings.TrimSpace(string(b)); err == nil && ws != "" {
+		return ws
+	}
+	return "default"
+}

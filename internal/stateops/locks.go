@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,6 +26,9 @@ type EnvLocks struct {
 	Backend     string      `json:"backend"`
 	Locks       []LockState `json:"locks"`
 	Error       string      `json:"error,omitempty"`
+	// Note says why locks were not read when the backend cannot be
+	// inspected (gcs, azurerm, ...); that is not an error.
+	Note string `json:"note,omitempty"`
 }
 
 // LockState is a held lock with what infractl concludes about it.
@@ -61,6 +65,10 @@ func (s *Service) Locks(ctx context.Context, envs []*estate.Environment, staleAf
 func (s *Service) envLocks(ctx context.Context, env *estate.Environment, staleAfter time.Duration, now time.Time) EnvLocks {
 	r := EnvLocks{Environment: env.Name, Backend: env.Backend.Type, Locks: []LockState{}}
 	b, err := s.Open(ctx, env)
+	if errors.Is(err, ErrUnsupported) {
+		r.Note = err.Error()
+		return r
+	}
 	if err != nil {
 		r.Error = err.Error()
 		return r
@@ -71,16 +79,20 @@ func (s *Service) envLocks(ctx context.Context, env *estate.Environment, staleAf
 		return r
 	}
 	for _, l := range locks {
-		age := l.Age(now)
-		r.Locks = append(r.Locks, LockState{Lock: l, AgeSeconds: int64(age / time.Second), Stale: age >= staleAfter})
+		st := LockState{Lock: l}
+		if !l.Created.IsZero() { // unreadable lock info has no creation time
+			age := l.Age(now)
+			st.AgeSeconds, st.Stale = int64(age/time.Second), age >= staleAfter
+		}
+		r.Locks = append(r.Locks, st)
 	}
 	return r
 }
 
 // UnlockOptions is the policy for breaking a lock.
 type UnlockOptions struct {
-	// LockID must match the held lock; empty means "the lock held now",
-	// which the caller has shown to the user.
+	// LockID must be the ID of a held lock: the caller shows the locks
+	// first and the user names the one to break.
 	LockID string
 	// StaleAfter is the age below which a lock is refused without Force.
 	StaleAfter time.Duration
@@ -97,12 +109,30 @@ var ErrLockTooYoung = errors.New("lock is not stale")
 // ErrNotLocked means there is no lock to remove.
 var ErrNotLocked = errors.New("not locked")
 
+// ErrLockIDRequired means the caller did not say which lock to break.
+var ErrLockIDRequired = errors.New("no lock ID given")
+
 // UnlockLog is where every removed lock is recorded, under the estate root.
 const UnlockLog = ".infractl/unlocks.log"
 
-// Unlock removes env's lock when it matches opts.LockID and is stale (or
-// opts.Force), and appends a record of what was removed to UnlockLog. It
-// returns the locks that were held, so the caller can show them.
+// HeldLocks returns env's held locks, for showing them before an unlock.
+func (s *Service) HeldLocks(ctx context.Context, env *estate.Environment) ([]remotestate.Lock, error) {
+	b, err := s.Open(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	held, err := b.Locks(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading locks of %s: %w", env.Name, err)
+	}
+	return held, nil
+}
+
+// Unlock removes the lock(s) of env whose ID is opts.LockID, when they are
+// older than opts.StaleAfter (or opts.Force), and appends a record of what
+// was removed to UnlockLog. A lock with another ID is never touched: when
+// S3 holds a lockfile and a DynamoDB item with different IDs, each is
+// removed by its own ID.
 func (s *Service) Unlock(ctx context.Context, env *estate.Environment, opts UnlockOptions) ([]remotestate.Lock, error) {
 	b, err := s.Open(ctx, env)
 	if err != nil {
@@ -115,24 +145,29 @@ func (s *Service) Unlock(ctx context.Context, env *estate.Environment, opts Unlo
 	if len(held) == 0 {
 		return nil, fmt.Errorf("%s is %w", env.Name, ErrNotLocked)
 	}
-	id := opts.LockID
-	if id == "" {
-		id = held[0].ID
+	if opts.LockID == "" {
+		return nil, fmt.Errorf("%w: name the lock to remove with --lock-id (the locks on %s are listed above)", ErrLockIDRequired, env.Name)
 	}
 	now := s.now()
+	var matched []remotestate.Lock
+	var others []string
 	for _, l := range held {
-		if l.ID != id {
-			return held, fmt.Errorf("the lock on %s has ID %s (held by %s for %s, operation %s), not %s; nothing removed",
-				env.Name, l.ID, l.Who, l.Age(now).Round(time.Second), l.Operation, id)
+		if l.ID != opts.LockID {
+			others = append(others, l.ID)
+			continue
 		}
+		matched = append(matched, l)
 		if age := l.Age(now); age < opts.StaleAfter && !opts.Force {
-			return held, fmt.Errorf("%w: the lock on %s (ID %s, held by %s, operation %s) is %s old, younger than --stale-after %s; pass --force to remove it anyway",
+			return nil, fmt.Errorf("%w: the lock on %s (ID %s, held by %s, operation %s) is %s old, younger than --stale-after %s; pass --force to remove it anyway",
 				ErrLockTooYoung, env.Name, l.ID, l.Who, l.Operation, age.Round(time.Second), opts.StaleAfter)
 		}
 	}
-	removed, err := b.Unlock(ctx, id)
+	if len(matched) == 0 {
+		return nil, fmt.Errorf("no lock on %s has ID %s (held: %s); nothing removed", env.Name, opts.LockID, strings.Join(others, ", "))
+	}
+	removed, err := b.Unlock(ctx, opts.LockID)
 	if err != nil {
-		return held, fmt.Errorf("removing the lock on %s: %w", env.Name, err)
+		return nil, fmt.Errorf("removing the lock on %s: %w", env.Name, err)
 	}
 	if err := s.logUnlock(env, b.String(), removed, opts, now); err != nil {
 		return removed, fmt.Errorf("the lock was removed but recording it failed: %w", err)

@@ -55,39 +55,56 @@ func (s *Service) History(ctx context.Context, env *estate.Environment) ([]remot
 	return vs, nil
 }
 
+// VersionRef names one side of a diff: the version ID asked for and the
+// serial and lineage found in its body.
+type VersionRef struct {
+	ID      string `json:"version_id"`
+	Serial  uint64 `json:"serial"`
+	Lineage string `json:"lineage"`
+}
+
+// DiffResult is a diff between two versions with what they are.
+type DiffResult struct {
+	From VersionRef
+	To   VersionRef
+	Diff *tfstate.StateDiff
+}
+
 // Diff compares two versions of env's state at the resource level, with
 // sensitive values redacted. Either ID may be CurrentVersion.
-func (s *Service) Diff(ctx context.Context, env *estate.Environment, from, to string) (*tfstate.StateDiff, error) {
+func (s *Service) Diff(ctx context.Context, env *estate.Environment, from, to string) (*DiffResult, error) {
 	b, err := s.Open(ctx, env)
 	if err != nil {
 		return nil, err
 	}
-	load := func(id string) (*tfstate.State, error) {
+	load := func(id string) (*tfstate.State, VersionRef, error) {
+		ref := VersionRef{ID: id}
 		if id == CurrentVersion {
 			id = ""
 		}
 		body, err := b.Body(ctx, id)
 		if err != nil {
-			return nil, fmt.Errorf("reading version %s of %s: %w", orCurrent(id), env.Name, err)
+			return nil, ref, fmt.Errorf("reading version %s of %s: %w", orCurrent(id), env.Name, err)
 		}
 		if body == nil {
-			return nil, fmt.Errorf("%s has no current state", env.Name)
+			return nil, ref, fmt.Errorf("%s has no current state", env.Name)
 		}
 		st, err := tfstate.Parse(body)
 		if err != nil {
-			return nil, fmt.Errorf("version %s of %s: %w", orCurrent(id), env.Name, err)
+			return nil, ref, fmt.Errorf("version %s of %s: %w", orCurrent(id), env.Name, err)
 		}
-		return st, nil
+		ref.Serial, ref.Lineage = st.Serial, st.Lineage
+		return st, ref, nil
 	}
-	a, err := load(from)
+	a, fromRef, err := load(from)
 	if err != nil {
 		return nil, err
 	}
-	z, err := load(to)
+	z, toRef, err := load(to)
 	if err != nil {
 		return nil, err
 	}
-	return tfstate.Diff(a, z, tfstate.DiffOptions{}), nil
+	return &DiffResult{From: fromRef, To: toRef, Diff: tfstate.Diff(a, z, tfstate.DiffOptions{})}, nil
 }
 
 func orCurrent(id string) string {
@@ -106,9 +123,10 @@ type RollbackResult struct {
 }
 
 // Rollback makes version id of env's state current again (as a new
-// version, serial = current + 1, same lineage). The current state is backed
-// up into backupDir first; a version of another lineage is refused unless
-// opts.Force.
+// version, serial = current + 1, same lineage). The backend backs the
+// current state up into backupDir once its checks passed (lock held,
+// version found, lineage accepted unless opts.Force) and before it writes,
+// so a refused rollback leaves no backup behind.
 func (s *Service) Rollback(ctx context.Context, env *estate.Environment, id, backupDir string, opts remotestate.RollbackOptions) (*RollbackResult, error) {
 	b, err := s.Open(ctx, env)
 	if err != nil {
@@ -117,20 +135,24 @@ func (s *Service) Rollback(ctx context.Context, env *estate.Environment, id, bac
 	if id == "" || id == CurrentVersion {
 		return nil, fmt.Errorf("name the version to roll %s back to (see 'infractl state history %s')", env.Name, env.Name)
 	}
-	body, err := b.Body(ctx, "")
-	if err != nil {
-		return nil, fmt.Errorf("reading the current state of %s for a backup: %w", env.Name, err)
-	}
-	if body == nil {
-		return nil, fmt.Errorf("%s has no current state to roll back", env.Name)
-	}
-	backup, err := envops.SaveBackup(s.Root, backupDir, env.Name, body, s.now())
-	if err != nil {
-		return nil, fmt.Errorf("backing up %s before the rollback: %w", env.Name, err)
+	var backup *envops.Backup
+	opts.Backup = func(current []byte) error {
+		if current == nil {
+			return fmt.Errorf("%s has no current state to roll back", env.Name)
+		}
+		var err error
+		backup, err = envops.SaveBackup(s.Root, backupDir, env.Name, current, s.now())
+		if err != nil {
+			return fmt.Errorf("backing up %s before the rollback: %w", env.Name, err)
+		}
+		return nil
 	}
 	v, err := b.Rollback(ctx, id, opts)
 	if err != nil {
-		return &RollbackResult{Environment: env.Name, From: id, Backup: backup}, fmt.Errorf("rolling back %s to version %s: %w (the state before is backed up in %s)", env.Name, id, err, backup.Path)
+		if backup != nil {
+			err = fmt.Errorf("%w (the state before is backed up in %s)", err, backup.Path)
+		}
+		return &RollbackResult{Environment: env.Name, From: id, Backup: backup}, fmt.Errorf("rolling back %s to version %s: %w", env.Name, id, err)
 	}
 	return &RollbackResult{Environment: env.Name, From: id, Backup: backup, Version: v}, nil
 }

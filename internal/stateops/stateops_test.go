@@ -44,14 +44,30 @@ func (f *fakeBackend) Body(_ context.Context, id string) ([]byte, error) {
 func (f *fakeBackend) Locks(context.Context) ([]remotestate.Lock, error) { return f.locks, nil }
 func (f *fakeBackend) Unlock(_ context.Context, id string) ([]remotestate.Lock, error) {
 	f.unlocked = id
-	removed := f.locks
-	f.locks = nil
+	var removed, kept []remotestate.Lock
+	for _, l := range f.locks {
+		if l.ID == id {
+			removed = append(removed, l)
+		} else {
+			kept = append(kept, l)
+		}
+	}
+	f.locks = kept
 	return removed, nil
 }
-func (f *fakeBackend) Rollback(_ context.Context, id string, _ remotestate.RollbackOptions) (remotestate.Version, error) {
+func (f *fakeBackend) Rollback(ctx context.Context, id string, opts remotestate.RollbackOptions) (remotestate.Version, error) {
 	for _, v := range f.versions {
 		if v.ID == id && v.Current {
 			return remotestate.Version{}, fmt.Errorf("version %s is already current", id)
+		}
+	}
+	if len(f.locks) > 0 {
+		return remotestate.Version{}, fmt.Errorf("locked")
+	}
+	if opts.Backup != nil {
+		cur, _ := f.Body(ctx, "")
+		if err := opts.Backup(cur); err != nil {
+			return remotestate.Version{}, err
 		}
 	}
 	f.rolled = id
@@ -84,8 +100,11 @@ func TestDiffCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Added) != 1 || d.Added[0].Address != "terraform_data.b" || len(d.Removed) != 0 {
-		t.Errorf("diff: %+v", d)
+	if len(d.Diff.Added) != 1 || d.Diff.Added[0].Address != "terraform_data.b" || len(d.Diff.Removed) != 0 {
+		t.Errorf("diff: %+v", d.Diff)
+	}
+	if d.From.Serial != 1 || d.To.Serial != 2 || d.To.ID != CurrentVersion || d.From.Lineage != "L" {
+		t.Errorf("diff sides: %+v %+v", d.From, d.To)
 	}
 }
 
@@ -109,6 +128,16 @@ func TestRollbackBacksUpFirst(t *testing.T) {
 	if _, err := s.Rollback(context.Background(), env, "2", "", remotestate.RollbackOptions{}); err == nil {
 		t.Error("rolling back to the current version was accepted")
 	}
+	// A refused rollback leaves no backup behind.
+	b.locks = []remotestate.Lock{{ID: "L"}}
+	before, _ := filepath.Glob(filepath.Join(s.Root, ".infractl/backups/*"))
+	if _, err := s.Rollback(context.Background(), env, "1", "", remotestate.RollbackOptions{}); err == nil {
+		t.Error("a rollback of a locked state was accepted")
+	}
+	after, _ := filepath.Glob(filepath.Join(s.Root, ".infractl/backups/*"))
+	if len(after) != len(before) {
+		t.Errorf("a refused rollback wrote a backup: %v", after)
+	}
 }
 
 func TestLocksStaleness(t *testing.T) {
@@ -130,8 +159,11 @@ func TestUnlockPolicy(t *testing.T) {
 	s, env := newService(t, b)
 	ctx := context.Background()
 
-	if _, err := s.Unlock(ctx, env, UnlockOptions{LockID: "other", StaleAfter: time.Hour}); err == nil || !strings.Contains(err.Error(), "has ID L1") || b.unlocked != "" {
+	if _, err := s.Unlock(ctx, env, UnlockOptions{LockID: "other", StaleAfter: time.Hour}); err == nil || !strings.Contains(err.Error(), "no lock on prod has ID other (held: L1)") || b.unlocked != "" {
 		t.Errorf("wrong ID: %v, unlocked %q", err, b.unlocked)
+	}
+	if _, err := s.Unlock(ctx, env, UnlockOptions{StaleAfter: time.Hour, Force: true}); !errors.Is(err, ErrLockIDRequired) || b.unlocked != "" {
+		t.Errorf("no ID: %v, unlocked %q", err, b.unlocked)
 	}
 	if _, err := s.Unlock(ctx, env, UnlockOptions{LockID: "L1", StaleAfter: time.Hour}); !errors.Is(err, ErrLockTooYoung) || b.unlocked != "" {
 		t.Errorf("young lock: %v, unlocked %q", err, b.unlocked)
@@ -147,7 +179,7 @@ func TestUnlockPolicy(t *testing.T) {
 	if info, _ := os.Stat(filepath.Join(s.Root, UnlockLog)); info.Mode().Perm() != 0o600 {
 		t.Errorf("unlock log mode %o", info.Mode().Perm())
 	}
-	if _, err := s.Unlock(ctx, env, UnlockOptions{}); !errors.Is(err, ErrNotLocked) {
+	if _, err := s.Unlock(ctx, env, UnlockOptions{LockID: "L1"}); !errors.Is(err, ErrNotLocked) {
 		t.Errorf("unlock of an unlocked state: %v", err)
 	}
 }
@@ -166,5 +198,15 @@ func TestLocalBackendLocks(t *testing.T) {
 	}
 	if _, err := b.Versions(context.Background()); !errors.Is(err, remotestate.ErrNotSupported) {
 		t.Errorf("versions of local state: %v", err)
+	}
+}
+
+func TestUnlockInconsistentLocksOneByOne(t *testing.T) {
+	old := now.Add(-5 * time.Hour)
+	b := &fakeBackend{locks: []remotestate.Lock{{ID: "A", Source: "s3-lockfile", Created: old}, {ID: "B", Source: "dynamodb", Created: old}}}
+	s, env := newService(t, b)
+	removed, err := s.Unlock(context.Background(), env, UnlockOptions{LockID: "B", StaleAfter: time.Hour})
+	if err != nil || len(removed) != 1 || removed[0].Source != "dynamodb" || len(b.locks) != 1 || b.locks[0].ID != "A" {
+		t.Fatalf("unlock B: removed %v, left %v, %v", removed, b.locks, err)
 	}
 }

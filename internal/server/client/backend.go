@@ -167,6 +167,26 @@ func (b *Backend) Rollback(ctx context.Context, id string, opts remotestate.Roll
 	if err != nil {
 		return remotestate.Version{}, err
 	}
+	if opts.Backup != nil {
+		// The server takes the lock itself during the rollback request, so
+		// the backup is taken just before it, once the checks the client
+		// can make have passed: the version exists, nobody holds the lock.
+		if _, err := b.client.VersionMeta(ctx, b.name, serial); err != nil {
+			return remotestate.Version{}, err
+		}
+		if held, err := b.client.HeldLock(ctx, b.name); err != nil {
+			return remotestate.Version{}, err
+		} else if held != nil {
+			return remotestate.Version{}, fmt.Errorf("%s is locked by %s (lock %s, %s): try again when the lock is released", b, held.Who, held.ID, held.Operation)
+		}
+		current, err := b.client.Get(ctx, b.name)
+		if err != nil {
+			return remotestate.Version{}, err
+		}
+		if err := opts.Backup(current); err != nil {
+			return remotestate.Version{}, err
+		}
+	}
 	v, err := b.client.Rollback(ctx, b.name, serial, opts.Who)
 	if err != nil {
 		var e *Error
