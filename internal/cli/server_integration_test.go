@@ -72,6 +72,27 @@ resource "terraform_data" "b" { input = "two" }
 		t.Errorf("diff:\n%s", out)
 	}
 
+	var dj struct {
+		Environment string `json:"environment"`
+		From        struct {
+			ID     string `json:"version_id"`
+			Serial uint64 `json:"serial"`
+		} `json:"from"`
+		To struct {
+			ID     string `json:"version_id"`
+			Serial uint64 `json:"serial"`
+		} `json:"to"`
+		Diff struct {
+			Added []struct {
+				Address string `json:"address"`
+			} `json:"added"`
+		} `json:"diff"`
+	}
+	h.mustJSON(0, &dj, "state", "diff", "prod", first, "current")
+	if dj.From.ID != first || dj.To.ID != "current" || dj.To.Serial <= dj.From.Serial || len(dj.Diff.Added) != 1 || dj.Diff.Added[0].Address != "terraform_data.b" {
+		t.Errorf("diff -o json: %+v", dj)
+	}
+
 	out := h.must(0, "state", "rollback", "prod", "--to", first)
 	if !regexp.MustCompile(`Backed up the state before the rollback \(serial \d+\) to .*/\.infractl/backups/prod-serial\d+-`).MatchString(out) {
 		t.Errorf("rollback output:\n%s", out)
