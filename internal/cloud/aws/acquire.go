@@ -61,8 +61,13 @@ func (h *HeldLock) Locked() bool { return h.inFile || h.inTable }
 // If-None-Match: * when use_lockfile is set, then the DynamoDB item put
 // with attribute_not_exists(LockID) when a table is set (both when both;
 // the lock file is released again if the item cannot be taken). A lock
-// held by someone else is a *LockHeldError naming the holder.
+// held by someone else is a *LockHeldError naming the holder; credentials
+// of an account the backend refuses (allowed_account_ids,
+// forbidden_account_ids) an *AccountError, before anything is written.
 func (b *Backend) Lock(ctx context.Context, req LockRequest) (*HeldLock, error) {
+	if err := b.CheckAccount(ctx); err != nil {
+		return nil, err
+	}
 	if req.Operation == "" {
 		req.Operation = "infractl"
 	}

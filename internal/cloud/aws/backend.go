@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	awsv2 "github.com/aws/aws-sdk-go-v2/aws"
@@ -23,10 +24,10 @@ type Backend struct {
 	cfg Config
 	c   *clients
 
-	// Backup, when set, receives the current state body (and its version)
-	// under the lock before Rollback overwrites it; an error aborts the
-	// rollback. The CLI stores it under .infractl/backups with mode 0600.
-	// The body holds secrets.
+	// Backup, when set and the rollback's options carry no Backup of
+	// their own, receives the current state body (and its version) under
+	// the lock once every check passed and before anything is written;
+	// an error aborts the rollback. The body holds secrets.
 	Backup func(current remotestate.Version, body []byte) error
 
 	// HistoryParallelism bounds the concurrent body fetches of Versions;
@@ -35,6 +36,11 @@ type Backend struct {
 
 	// now is the clock, replaced in tests.
 	now func() time.Time
+
+	// accountMu guards account, the credentials' AWS account once
+	// CheckAccount has asked for it.
+	accountMu sync.Mutex
+	account   string
 }
 
 var _ remotestate.Backend = (*Backend)(nil)
@@ -107,6 +113,9 @@ func (b *Backend) putInput(key string, body []byte) *s3.PutObjectInput {
 		Body:          bytes.NewReader(body),
 		ContentLength: awsv2.Int64(int64(len(body))),
 		ContentType:   awsv2.String("application/json"),
+	}
+	if b.cfg.ACL != "" {
+		in.ACL = s3types.ObjectCannedACL(b.cfg.ACL)
 	}
 	if b.cfg.Encrypt {
 		switch {

@@ -135,7 +135,8 @@ func TestWriteBackends(t *testing.T) {
 		}
 	}
 
-	// A second run changes nothing; dropping the table removes the argument.
+	// A second run changes nothing; a run without the table keeps the
+	// argument (and says so), so endpoints.dynamodb is still written.
 	res, err = WriteBackends(e, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -149,12 +150,13 @@ func TestWriteBackends(t *testing.T) {
 	opts.Environments = []string{"dev"}
 	opts.Endpoints = Endpoints{S3: "http://127.0.0.1:5000", DynamoDB: "http://127.0.0.1:5000"}
 	opts.UsePathStyle, opts.SkipAWSChecks = true, true
-	if res, err = WriteBackends(e, opts); err != nil || len(res) != 1 || res[0].Status != BackendUpdated || res[0].NeedsMigration {
+	if res, err = WriteBackends(e, opts); err != nil || len(res) != 1 || res[0].Status != BackendUpdated || res[0].NeedsMigration ||
+		!strings.Contains(res[0].Reason, "kept dynamodb_table from the existing block") {
 		t.Fatalf("without table: %+v, %v", res, err)
 	}
 	d := read("environments/dev/backend.tf")
-	if strings.Contains(d, "dynamodb_table") || !strings.Contains(d, `s3       = "http://127.0.0.1:5000"`) ||
-		!strings.Contains(d, "skip_requesting_account_id  = true") {
+	if !strings.Contains(d, `dynamodb_table = "tflocks"`) || !strings.Contains(d, `s3       = "http://127.0.0.1:5000"`) ||
+		!strings.Contains(d, `dynamodb = "http://127.0.0.1:5000"`) || !strings.Contains(d, "skip_requesting_account_id  = true") {
 		t.Errorf("dev/backend.tf =\n%s", d)
 	}
 

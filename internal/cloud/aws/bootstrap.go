@@ -33,6 +33,13 @@ type BootstrapOptions struct {
 	DryRun bool
 }
 
+// Format describes the options for every fmt verb without a secret; the
+// Connection's Format would otherwise be promoted and hide the bucket.
+func (o BootstrapOptions) Format(f fmt.State, verb rune) {
+	s := fmt.Sprintf("bootstrap{bucket=%s table=%s kms_key=%s dry_run=%t %s}", o.Bucket, o.Table, o.KMSKey, o.DryRun, o.Connection.String())
+	formatSafe(f, verb, s)
+}
+
 // Status is the outcome for one bootstrap item, worded for the CLI.
 type Status string
 
@@ -78,12 +85,16 @@ type BootstrapReport struct {
 	Region string `json:"region"`
 	Table  string `json:"table,omitempty"`
 	KMSKey string `json:"kms_key,omitempty"`
-	// Account is the caller's AWS account, which owns the bucket.
+	// Account is the caller's AWS account, which owns the bucket; empty
+	// when it could not be known (an S3-compatible store without STS: the
+	// bucket item's detail then says the owner was not checked).
 	Account string `json:"account,omitempty"`
 	// DryRun is true when nothing was changed on purpose.
 	DryRun bool `json:"dry_run"`
 	// Items are the properties checked, in order: bucket, versioning,
-	// encryption, public access block, TLS policy, then the table's.
+	// encryption, public access block, TLS policy, then the table's. It
+	// is never nil, so a report returned with an error (a refusal, a
+	// denied call) lists what was checked or done before it.
 	Items []BootstrapItem `json:"items"`
 }
 
@@ -111,20 +122,28 @@ func (r *BootstrapReport) add(name string, st Status, detail string, args ...any
 // item says why and what to do.
 var ErrCannotRepair = errors.New("cannot be repaired automatically")
 
-// BucketAccessError refuses a bucket that exists but is not ours to
-// configure: owned by another account, unreadable, or in another region.
-type BucketAccessError struct {
+// ForeignBucketError refuses a bucket that exists but belongs to another
+// account: S3 refused the request with our account as
+// ExpectedBucketOwner but answered it without, the bucket is missing from
+// the buckets our account lists, or CreateBucket says the name is taken.
+type ForeignBucketError struct {
 	// Bucket is the refused bucket.
 	Bucket string
-	// Reason says what was found and what to do.
-	Reason string
+	// Account is ours, empty when it is not known.
+	Account string
+	// Evidence says how it was found out.
+	Evidence string
 	// Err is the AWS error behind the refusal, nil when there is none.
 	Err error
 }
 
-// Error names the bucket and the reason for refusing it.
-func (e *BucketAccessError) Error() string {
-	msg := fmt.Sprintf("bucket %s: %s", e.Bucket, e.Reason)
+// Error names the bucket, the evidence and what to do.
+func (e *ForeignBucketError) Error() string {
+	owner := "another account"
+	if e.Account != "" {
+		owner = "another account than yours (" + e.Account + ")"
+	}
+	msg := fmt.Sprintf("bucket %s exists but belongs to %s: %s; bucket names are global, choose another name", e.Bucket, owner, e.Evidence)
 	if e.Err != nil {
 		msg += ": " + e.Err.Error()
 	}
@@ -132,7 +151,92 @@ func (e *BucketAccessError) Error() string {
 }
 
 // Unwrap returns the AWS error behind the refusal, if any.
-func (e *BucketAccessError) Unwrap() error { return e.Err }
+func (e *ForeignBucketError) Unwrap() error { return e.Err }
+
+// AccessDeniedError is a call Bootstrap needs that AWS denied: the
+// resource cannot be read (HeadBucket, Get*, Describe*) or changed (Put*,
+// Create*, Update*) with these credentials. It names the call and the IAM
+// permission to grant.
+type AccessDeniedError struct {
+	// Resource is what was being read or changed: "bucket B", "DynamoDB
+	// table T", "KMS key K".
+	Resource string
+	// Call is the API operation denied, e.g. "GetBucketVersioning".
+	Call string
+	// Permission is the IAM action it needs, e.g. "s3:GetBucketVersioning".
+	Permission string
+	// Note adds what else is known, e.g. that the bucket is yours.
+	Note string
+	// Err is AWS's answer.
+	Err error
+}
+
+// Error says what cannot be read or changed, which call was denied and
+// which permission is missing.
+func (e *AccessDeniedError) Error() string {
+	verb := "changed"
+	for _, p := range []string{"Head", "Get", "List", "Describe"} {
+		if strings.HasPrefix(e.Call, p) {
+			verb = "read"
+		}
+	}
+	msg := fmt.Sprintf("%s cannot be %s: %s was denied; your credentials need the %s permission", e.Resource, verb, e.Call, e.Permission)
+	if e.Note != "" {
+		msg += " (" + e.Note + ")"
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+// Unwrap returns AWS's answer.
+func (e *AccessDeniedError) Unwrap() error { return e.Err }
+
+// BucketRegionError refuses a bucket that exists in another region than
+// the one asked for.
+type BucketRegionError struct {
+	// Bucket is the refused bucket.
+	Bucket string
+	// Region is where it is, empty when S3 did not say.
+	Region string
+	// Want is the region asked for.
+	Want string
+	// Err is the AWS error behind the refusal, nil when there is none.
+	Err error
+}
+
+// Error names both regions and what to pass.
+func (e *BucketRegionError) Error() string {
+	if e.Region == "" {
+		return fmt.Sprintf("bucket %s exists in another region than %s; pass its region: %v", e.Bucket, e.Want, e.Err)
+	}
+	return fmt.Sprintf("bucket %s is in region %s, not %s; pass --region %s", e.Bucket, e.Region, e.Want, e.Region)
+}
+
+// Unwrap returns the AWS error behind the refusal, if any.
+func (e *BucketRegionError) Unwrap() error { return e.Err }
+
+// isAccessDenied reports whether err is AWS refusing a call for lack of a
+// permission (or, on a bucket, any 403 without a code: HEAD answers have
+// no body). Credentials that are wrong or expired also answer 403, but a
+// permission would not help them: they keep their own message.
+func isAccessDenied(err error) bool {
+	if isCode(err, "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken", "ExpiredTokenException",
+		"InvalidClientTokenId", "UnrecognizedClientException", "InvalidSignatureException") {
+		return false
+	}
+	return isCode(err, "AccessDenied", "AccessDeniedException", "Forbidden", "AllAccessDisabled") || httpStatus(err) == 403
+}
+
+// denied turns an AccessDenied answer to call into an
+// *AccessDeniedError naming permission; other errors pass through.
+func denied(resource, call, permission string, err error) error {
+	if err == nil || !isAccessDenied(err) {
+		return err
+	}
+	return &AccessDeniedError{Resource: resource, Call: call, Permission: permission, Err: err}
+}
 
 var bucketNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 
@@ -142,29 +246,52 @@ var bucketNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 // access block settings, a bucket policy denying non-TLS requests to the
 // bucket and its objects, and with Table a DynamoDB table with on-demand
 // billing and the string hash key LockID. It is idempotent: every item is
-// reported as created, already correct or repaired (would create / would
-// repair in a dry run), so a second run reports no change.
+// reported as created (made together with a new bucket or table), already
+// correct, or repaired (a bucket or table that existed lacked it or had it
+// wrong); would create / would repair in a dry run. A second run reports
+// no change.
 //
-// It refuses (*BucketAccessError) a bucket that exists but belongs to
-// another account, cannot be read, or is in another region, and reports a
-// table whose key schema is wrong as StatusCannotRepair with how to fix it
-// (the error then matches ErrCannotRepair). The report is returned with
-// whatever was done even when the error is not nil.
+// It refuses a bucket that exists but belongs to another account
+// (*ForeignBucketError), one it cannot read or change (*AccessDeniedError
+// naming the denied call and the missing permission, also for the table
+// and the KMS key), and one in another region (*BucketRegionError). It
+// reports a table whose key schema is wrong as StatusCannotRepair with how
+// to fix it (the error then matches ErrCannotRepair).
+//
+// The account comes from sts:GetCallerIdentity and every bucket call
+// carries it as ExpectedBucketOwner. With custom endpoints (an
+// S3-compatible store, which often has no STS) a failing or absent STS is
+// not an error: the owner check is skipped and the bucket item's detail
+// says so.
+//
+// The report is never nil and its Items never nil: it holds whatever was
+// checked or done, also when the error is not nil.
 func Bootstrap(ctx context.Context, opts BootstrapOptions) (*BootstrapReport, error) {
+	r := newReport(opts)
 	if !bucketNameRE.MatchString(opts.Bucket) || strings.Contains(opts.Bucket, "..") {
-		return nil, fmt.Errorf("bucket name %q is not valid: 3-63 lowercase letters, digits, dots and hyphens", opts.Bucket)
+		return r, fmt.Errorf("bucket name %q is not valid: 3-63 lowercase letters, digits, dots and hyphens", opts.Bucket)
 	}
 	if opts.Region == "" {
-		return nil, errors.New("bootstrap needs a region")
+		return r, errors.New("bootstrap needs a region")
 	}
 	c, err := clientsFor(ctx, opts.Connection)
 	if err != nil {
-		return nil, err
+		return r, err
 	}
-	bs := &bootstrapper{c: c, opts: opts, r: &BootstrapReport{
-		Bucket: opts.Bucket, Region: opts.Region, Table: opts.Table, KMSKey: opts.KMSKey, DryRun: opts.DryRun,
-	}}
-	return bs.r, bs.run(ctx)
+	return r, bootstrapWith(ctx, c, opts, r)
+}
+
+// newReport is an empty report of opts, with Items not nil.
+func newReport(opts BootstrapOptions) *BootstrapReport {
+	return &BootstrapReport{Bucket: opts.Bucket, Region: opts.Region, Table: opts.Table, KMSKey: opts.KMSKey,
+		DryRun: opts.DryRun, Items: []BootstrapItem{}}
+}
+
+// bootstrapWith runs Bootstrap with given clients (tests put a fault
+// injector in front of moto), filling r.
+func bootstrapWith(ctx context.Context, c *clients, opts BootstrapOptions, r *BootstrapReport) error {
+	bs := &bootstrapper{c: c, opts: opts, r: r}
+	return bs.run(ctx)
 }
 
 type bootstrapper struct {
@@ -173,14 +300,14 @@ type bootstrapper struct {
 	r    *BootstrapReport
 	// kmsIDs are the names the KMS key is known by (ARN, key ID, alias).
 	kmsIDs []string
+	// ownerNote says why the owner was not checked, "" when it was.
+	ownerNote string
 }
 
 func (bs *bootstrapper) run(ctx context.Context) error {
-	id, err := bs.c.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	if err != nil {
-		return fmt.Errorf("finding your AWS account (sts:GetCallerIdentity): %w", err)
+	if err := bs.findAccount(ctx); err != nil {
+		return err
 	}
-	bs.r.Account = awsv2.ToString(id.Account)
 	if bs.opts.KMSKey != "" {
 		if err := bs.checkKMSKey(ctx); err != nil {
 			return err
@@ -199,10 +326,34 @@ func (bs *bootstrapper) run(ctx context.Context) error {
 	return nil
 }
 
+// findAccount sets the report's account from STS. Against AWS a failure
+// is an error; with custom endpoints (where STS is often missing) the
+// owner check is skipped instead, and ownerNote says why.
+func (bs *bootstrapper) findAccount(ctx context.Context) error {
+	if !bs.c.stsUsable {
+		bs.ownerNote = "owner not checked: S3 is at a custom endpoint and no STS endpoint is set, so the account is unknown"
+		return nil
+	}
+	id, err := bs.c.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		if bs.c.customEndpoints {
+			why := apiCode(err)
+			if why == "" {
+				why = err.Error()
+			}
+			bs.ownerNote = "owner not checked: the custom endpoint did not answer sts:GetCallerIdentity (" + why + "), so the account is unknown"
+			return nil
+		}
+		return fmt.Errorf("finding your AWS account (sts:GetCallerIdentity): %w", err)
+	}
+	bs.r.Account = awsv2.ToString(id.Account)
+	return nil
+}
+
 func (bs *bootstrapper) checkKMSKey(ctx context.Context) error {
 	out, err := bs.c.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: &bs.opts.KMSKey})
 	if err != nil {
-		return fmt.Errorf("KMS key %s: %w", bs.opts.KMSKey, err)
+		return fmt.Errorf("KMS key %s: %w", bs.opts.KMSKey, denied("KMS key "+bs.opts.KMSKey, "DescribeKey", "kms:DescribeKey", err))
 	}
 	md := out.KeyMetadata
 	if md.KeyState != kmstypes.KeyStateEnabled {
@@ -220,27 +371,67 @@ func (bs *bootstrapper) bucketExists(ctx context.Context) (bool, error) {
 		case status == 404 || isCode(err, "NotFound", "NoSuchBucket"):
 			return false, nil
 		case status == 403:
-			return false, &BucketAccessError{Bucket: bs.opts.Bucket, Err: err,
-				Reason: "exists but belongs to another account, or your credentials may not read it; choose another name or fix the credentials"}
+			return false, bs.forbidden(ctx, err)
 		case status == 301:
-			return false, &BucketAccessError{Bucket: bs.opts.Bucket, Err: err,
-				Reason: fmt.Sprintf("exists in another region than %s; pass its region", bs.opts.Region)}
+			return false, &BucketRegionError{Bucket: bs.opts.Bucket, Want: bs.opts.Region, Err: err}
 		}
 		return false, fmt.Errorf("checking bucket %s: %w", bs.opts.Bucket, err)
 	}
 	if region := awsv2.ToString(out.BucketRegion); region != "" && region != bs.opts.Region {
-		return false, &BucketAccessError{Bucket: bs.opts.Bucket,
-			Reason: fmt.Sprintf("is in region %s, not %s; pass --region %s", region, bs.opts.Region, region)}
+		return false, &BucketRegionError{Bucket: bs.opts.Bucket, Region: region, Want: bs.opts.Region}
+	}
+	if bs.r.Account == "" {
+		return true, nil // ownerNote says why the owner is not checked
 	}
 	// S3 enforces ExpectedBucketOwner; S3-compatible stores (and moto) may
 	// not, so also look for the bucket among the account's own, when the
 	// credentials may list them.
-	list, err := bs.c.s3.ListBuckets(ctx, &s3.ListBucketsInput{Prefix: &bs.opts.Bucket})
-	if err == nil && !slices.ContainsFunc(list.Buckets, func(b s3types.Bucket) bool { return awsv2.ToString(b.Name) == bs.opts.Bucket }) {
-		return false, &BucketAccessError{Bucket: bs.opts.Bucket,
-			Reason: fmt.Sprintf("exists but is not owned by account %s; choose another bucket name", bs.r.Account)}
+	if listed, err := bs.listed(ctx); err == nil && !listed {
+		return false, &ForeignBucketError{Bucket: bs.opts.Bucket, Account: bs.r.Account,
+			Evidence: "it is not among the buckets your account lists (ListBuckets)"}
 	}
 	return true, nil
+}
+
+// forbidden tells apart why HeadBucket was refused: a bucket of another
+// account (S3 answers an ExpectedBucketOwner mismatch with 403) or one we
+// may not read.
+func (bs *bootstrapper) forbidden(ctx context.Context, headErr error) error {
+	b := bs.opts.Bucket
+	if bs.owner() != nil {
+		if _, err := bs.c.s3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &b}); err == nil {
+			return &ForeignBucketError{Bucket: b, Account: bs.r.Account, Err: headErr,
+				Evidence: "S3 refused HeadBucket with your account as ExpectedBucketOwner and answered it without"}
+		}
+	}
+	listed, err := bs.listed(ctx)
+	switch {
+	case err == nil && listed:
+		return &AccessDeniedError{Resource: "bucket " + b, Call: "HeadBucket", Permission: "s3:ListBucket",
+			Note: "the bucket is yours: your account lists it", Err: headErr}
+	case err == nil:
+		return &ForeignBucketError{Bucket: b, Account: bs.r.Account, Err: headErr,
+			Evidence: "HeadBucket was denied and the bucket is not among the buckets your account lists (ListBuckets)"}
+	}
+	return &AccessDeniedError{Resource: "bucket " + b, Call: "HeadBucket", Permission: "s3:ListBucket",
+		Note: "ListBuckets was denied too, so whether the bucket is yours is unknown; if it belongs to another account, choose another name",
+		Err:  headErr}
+}
+
+// listed reports whether the bucket is among those the credentials'
+// account lists; an error when it may not list them.
+func (bs *bootstrapper) listed(ctx context.Context) (bool, error) {
+	p := s3.NewListBucketsPaginator(bs.c.s3, &s3.ListBucketsInput{Prefix: &bs.opts.Bucket})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return false, err
+		}
+		if slices.ContainsFunc(page.Buckets, func(b s3types.Bucket) bool { return awsv2.ToString(b.Name) == bs.opts.Bucket }) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // owner is the ExpectedBucketOwner for every bucket call, so S3 itself
@@ -253,9 +444,13 @@ func (bs *bootstrapper) owner() *string {
 }
 
 func (bs *bootstrapper) ensureBucket(ctx context.Context, exists bool) error {
+	note := ""
+	if bs.ownerNote != "" {
+		note = "; " + bs.ownerNote
+	}
 	if !exists {
 		if bs.opts.DryRun {
-			bs.r.add(ItemBucket, StatusWouldCreate, "does not exist")
+			bs.r.add(ItemBucket, StatusWouldCreate, "does not exist%s", note)
 			for _, name := range []string{ItemVersioning, ItemEncryption, ItemPublicAccess, ItemTLSPolicy} {
 				bs.r.add(name, StatusWouldCreate, "with the new bucket")
 			}
@@ -264,10 +459,15 @@ func (bs *bootstrapper) ensureBucket(ctx context.Context, exists bool) error {
 		if err := bs.createBucket(ctx); err != nil {
 			return err
 		}
-		bs.r.add(ItemBucket, StatusCreated, "in %s", bs.opts.Region)
-	} else {
+		bs.r.add(ItemBucket, StatusCreated, "in %s%s", bs.opts.Region, note)
+	} else if bs.r.Account != "" {
 		bs.r.add(ItemBucket, StatusOK, "exists in %s, owned by account %s", bs.opts.Region, bs.r.Account)
+	} else {
+		bs.r.add(ItemBucket, StatusOK, "exists in %s%s", bs.opts.Region, note)
 	}
+	// A setting that is missing was created with a bucket made now, and
+	// repaired on a bucket that existed without it.
+	newBucket := !exists
 	for _, s := range bs.bucketSettings() {
 		found, err := s.check(ctx)
 		if err != nil {
@@ -277,14 +477,14 @@ func (bs *bootstrapper) ensureBucket(ctx context.Context, exists bool) error {
 			bs.r.add(s.name, StatusOK, "%s", found.detail)
 			continue
 		}
-		st := StatusRepaired
+		var st Status
 		switch {
-		case bs.opts.DryRun && found.absent:
-			st = StatusWouldCreate
 		case bs.opts.DryRun:
 			st = StatusWouldRepair
-		case found.absent:
+		case found.absent && newBucket:
 			st = StatusCreated
+		default:
+			st = StatusRepaired
 		}
 		if !bs.opts.DryRun {
 			if err := s.apply(ctx); err != nil {
@@ -292,8 +492,11 @@ func (bs *bootstrapper) ensureBucket(ctx context.Context, exists bool) error {
 			}
 		}
 		detail := s.want
-		if found.detail != "" {
+		switch {
+		case found.detail != "":
 			detail = "was " + found.detail + "; " + s.want
+		case found.absent && !newBucket:
+			detail = "was not configured; " + s.want
 		}
 		bs.r.add(s.name, st, "%s", detail)
 	}
@@ -311,10 +514,10 @@ func (bs *bootstrapper) createBucket(ctx context.Context) error {
 	case err == nil, isCode(err, "BucketAlreadyOwnedByYou"):
 		return nil
 	case isCode(err, "BucketAlreadyExists"):
-		return &BucketAccessError{Bucket: bs.opts.Bucket, Err: err,
-			Reason: "the name is taken by another account (bucket names are global); choose another"}
+		return &ForeignBucketError{Bucket: bs.opts.Bucket, Account: bs.r.Account, Err: err,
+			Evidence: "CreateBucket says another account has the name"}
 	}
-	return fmt.Errorf("creating bucket %s: %w", bs.opts.Bucket, err)
+	return fmt.Errorf("creating bucket %s: %w", bs.opts.Bucket, denied("bucket "+bs.opts.Bucket, "CreateBucket", "s3:CreateBucket", err))
 }
 
 // found is what a check saw of one setting.
@@ -335,6 +538,7 @@ type bucketSetting struct {
 
 func (bs *bootstrapper) bucketSettings() []bucketSetting {
 	b := &bs.opts.Bucket
+	res := "bucket " + bs.opts.Bucket
 	owner := bs.owner()
 	wantEnc := "AES256"
 	if bs.opts.KMSKey != "" {
@@ -346,7 +550,7 @@ func (bs *bootstrapper) bucketSettings() []bucketSetting {
 		check: func(ctx context.Context) (found, error) {
 			out, err := bs.c.s3.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: b, ExpectedBucketOwner: owner})
 			if err != nil {
-				return found{}, err
+				return found{}, denied(res, "GetBucketVersioning", "s3:GetBucketVersioning", err)
 			}
 			switch out.Status {
 			case s3types.BucketVersioningStatusEnabled:
@@ -359,7 +563,7 @@ func (bs *bootstrapper) bucketSettings() []bucketSetting {
 		apply: func(ctx context.Context) error {
 			_, err := bs.c.s3.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: b, ExpectedBucketOwner: owner,
 				VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled}})
-			return err
+			return denied(res, "PutBucketVersioning", "s3:PutBucketVersioning", err)
 		},
 	}, {
 		name:  ItemEncryption,
@@ -375,7 +579,7 @@ func (bs *bootstrapper) bucketSettings() []bucketSetting {
 			}
 			_, err := bs.c.s3.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: b, ExpectedBucketOwner: owner,
 				ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{rule}}})
-			return err
+			return denied(res, "PutBucketEncryption", "s3:PutEncryptionConfiguration", err)
 		},
 	}, {
 		name: ItemPublicAccess,
@@ -386,7 +590,7 @@ func (bs *bootstrapper) bucketSettings() []bucketSetting {
 				if isCode(err, "NoSuchPublicAccessBlockConfiguration") {
 					return found{absent: true}, nil
 				}
-				return found{}, err
+				return found{}, denied(res, "GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock", err)
 			}
 			pab := out.PublicAccessBlockConfiguration
 			var off []string
@@ -409,7 +613,7 @@ func (bs *bootstrapper) bucketSettings() []bucketSetting {
 			_, err := bs.c.s3.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: b, ExpectedBucketOwner: owner,
 				PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
 					BlockPublicAcls: t, IgnorePublicAcls: t, BlockPublicPolicy: t, RestrictPublicBuckets: t}})
-			return err
+			return denied(res, "PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock", err)
 		},
 	}, {
 		name: ItemTLSPolicy,
@@ -438,7 +642,7 @@ func (bs *bootstrapper) bucketSettings() []bucketSetting {
 				return err
 			}
 			_, err = bs.c.s3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: b, ExpectedBucketOwner: owner, Policy: awsv2.String(string(policy))})
-			return err
+			return denied(res, "PutBucketPolicy", "s3:PutBucketPolicy", err)
 		},
 	}}
 }
@@ -450,7 +654,7 @@ func (bs *bootstrapper) policy(ctx context.Context) (string, error) {
 		if isCode(err, "NoSuchBucketPolicy") {
 			return "", nil
 		}
-		return "", err
+		return "", denied("bucket "+bs.opts.Bucket, "GetBucketPolicy", "s3:GetBucketPolicy", err)
 	}
 	return awsv2.ToString(out.Policy), nil
 }
@@ -461,7 +665,7 @@ func (bs *bootstrapper) checkEncryption(ctx context.Context) (found, error) {
 		if isCode(err, "ServerSideEncryptionConfigurationNotFoundError") {
 			return found{absent: true}, nil
 		}
-		return found{}, err
+		return found{}, denied("bucket "+bs.opts.Bucket, "GetBucketEncryption", "s3:GetEncryptionConfiguration", err)
 	}
 	var def *s3types.ServerSideEncryptionByDefault
 	if cfg := out.ServerSideEncryptionConfiguration; cfg != nil {

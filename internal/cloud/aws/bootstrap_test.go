@@ -175,11 +175,11 @@ func TestBootstrapRefusesForeignBucket(t *testing.T) {
 	other := conn
 	other.AccessKey, other.SecretKey, other.Token = *ar.Credentials.AccessKeyId, *ar.Credentials.SecretAccessKey, *ar.Credentials.SessionToken
 	r, err := Bootstrap(ctx, BootstrapOptions{Connection: other, Bucket: bucket})
-	var bae *BucketAccessError
-	if !errors.As(err, &bae) || !strings.Contains(err.Error(), "not owned by account 111111111111") {
+	var fbe *ForeignBucketError
+	if !errors.As(err, &fbe) || fbe.Account != "111111111111" || !strings.Contains(err.Error(), "belongs to another account") {
 		t.Fatalf("foreign bucket: err = %v", err)
 	}
-	if len(r.Items) != 0 {
+	if r == nil || r.Items == nil || len(r.Items) != 0 {
 		t.Errorf("foreign bucket: report items %+v", r.Items)
 	}
 }

@@ -2,8 +2,11 @@ package aws
 
 import (
 	"fmt"
+	"io"
 	"path"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Endpoints are custom service URLs, for S3-compatible stores and for
@@ -25,6 +28,10 @@ func AllEndpoints(url string) Endpoints {
 // Bootstrap, which has no backend block yet) builds its clients the same
 // way. Empty credential fields leave the normal AWS chain (environment,
 // shared files, SSO, instance roles) in charge.
+//
+// A Connection holds secrets (static keys, the assume_role external ID, a
+// web identity token): they are never marshalled to JSON, and every fmt
+// verb prints the redacted form of String.
 type Connection struct {
 	// Region is the state's region.
 	Region string `json:"region"`
@@ -44,19 +51,156 @@ type Connection struct {
 	// ~/.aws/config and ~/.aws/credentials.
 	SharedConfigFiles      []string `json:"shared_config_files,omitempty"`
 	SharedCredentialsFiles []string `json:"shared_credentials_files,omitempty"`
+	// WebIdentity, when RoleARN is set, exchanges an OIDC token for role
+	// credentials first, as assume_role_with_web_identity does.
+	WebIdentity WebIdentityRole `json:"assume_role_with_web_identity,omitzero"`
 	// AssumeRole, when RoleARN is set, is assumed with the credentials
-	// above, as the backend's assume_role block does.
+	// above (or those of WebIdentity), as the backend's assume_role does.
 	AssumeRole AssumeRole `json:"assume_role,omitzero"`
+	// STSRegion is sts_region: the region of the STS calls (assuming
+	// roles, finding the account) when it differs from Region.
+	STSRegion string `json:"sts_region,omitempty"`
 	// MaxRetries is the backend's max_retries; 0 keeps the SDK default.
 	MaxRetries int `json:"max_retries,omitempty"`
+	// RetryMode is retry_mode, "standard" or "adaptive"; empty keeps the
+	// SDK's choice (AWS_RETRY_MODE or standard).
+	RetryMode string `json:"retry_mode,omitempty"`
+	// CustomCABundle is custom_ca_bundle: a PEM file holding the only
+	// certificate authorities trusted for TLS (AWS_CA_BUNDLE still works
+	// when it is empty).
+	CustomCABundle string `json:"custom_ca_bundle,omitempty"`
+	// Insecure is insecure: TLS certificates are not verified. For
+	// S3-compatible stores with self-signed certificates only.
+	Insecure bool `json:"insecure,omitempty"`
+	// UseFIPSEndpoint and UseDualStackEndpoint make the SDK resolve FIPS
+	// or dual-stack (IPv6) endpoints, as use_fips_endpoint and
+	// use_dualstack_endpoint do.
+	UseFIPSEndpoint      bool `json:"use_fips_endpoint,omitempty"`
+	UseDualStackEndpoint bool `json:"use_dualstack_endpoint,omitempty"`
+	// SkipMetadataAPICheck is skip_metadata_api_check: the EC2 instance
+	// metadata service is not asked for credentials or the region.
+	SkipMetadataAPICheck bool `json:"skip_metadata_api_check,omitempty"`
+	// EC2MetadataEndpoint and EC2MetadataEndpointMode ("IPv4" or "IPv6")
+	// are ec2_metadata_service_endpoint[_mode].
+	EC2MetadataEndpoint     string `json:"ec2_metadata_service_endpoint,omitempty"`
+	EC2MetadataEndpointMode string `json:"ec2_metadata_service_endpoint_mode,omitempty"`
+	// SkipS3Checksum is skip_s3_checksum: no checksum is computed or
+	// validated unless S3 requires one, for S3-compatible stores that
+	// reject the SDK's default CRC checksums.
+	SkipS3Checksum bool `json:"skip_s3_checksum,omitempty"`
 }
 
-// AssumeRole is the part of the backend's assume_role block infractl
-// honours, so cross-account state buckets work as they do for Terraform.
+// AssumeRole is the backend's assume_role block, so cross-account state
+// buckets work as they do for Terraform. ExternalID is a shared secret of
+// sorts: it is neither marshalled nor printed.
 type AssumeRole struct {
 	RoleARN     string `json:"role_arn,omitempty"`
 	SessionName string `json:"session_name,omitempty"`
-	ExternalID  string `json:"external_id,omitempty"`
+	ExternalID  string `json:"-"`
+	// Duration is the session's lifetime; 0 keeps the SDK's 15 minutes.
+	Duration time.Duration `json:"duration,omitempty"`
+	// Policy and PolicyARNs restrict the session further.
+	Policy     string   `json:"policy,omitempty"`
+	PolicyARNs []string `json:"policy_arns,omitempty"`
+	// SourceIdentity, Tags and TransitiveTagKeys are passed to
+	// sts:AssumeRole as given.
+	SourceIdentity    string            `json:"source_identity,omitempty"`
+	Tags              map[string]string `json:"tags,omitempty"`
+	TransitiveTagKeys []string          `json:"transitive_tag_keys,omitempty"`
+}
+
+// WebIdentityRole is the backend's assume_role_with_web_identity block:
+// an OIDC token (given, or read from a file at every refresh) exchanged
+// for the role's credentials. Token is a secret: never marshalled or
+// printed.
+type WebIdentityRole struct {
+	RoleARN     string        `json:"role_arn,omitempty"`
+	SessionName string        `json:"session_name,omitempty"`
+	Duration    time.Duration `json:"duration,omitempty"`
+	Policy      string        `json:"policy,omitempty"`
+	PolicyARNs  []string      `json:"policy_arns,omitempty"`
+	Token       string        `json:"-"`
+	TokenFile   string        `json:"web_identity_token_file,omitempty"`
+}
+
+// String describes the connection without any secret: region, endpoints,
+// profile, roles, and whether static credentials are set (not what they
+// are).
+func (c Connection) String() string {
+	var parts []string
+	add := func(k, v string) {
+		if v != "" {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	flag := func(k string, on bool) {
+		if on {
+			parts = append(parts, k)
+		}
+	}
+	add("region", c.Region)
+	add("s3", c.Endpoints.S3)
+	add("dynamodb", c.Endpoints.DynamoDB)
+	add("sts", c.Endpoints.STS)
+	add("kms", c.Endpoints.KMS)
+	flag("path-style", c.UsePathStyle)
+	add("profile", c.Profile)
+	if c.AccessKey != "" || c.SecretKey != "" || c.Token != "" {
+		parts = append(parts, "static-credentials=(hidden)")
+	}
+	add("web-identity-role", c.WebIdentity.RoleARN)
+	add("role", c.AssumeRole.RoleARN)
+	if c.AssumeRole.ExternalID != "" {
+		parts = append(parts, "external-id=(hidden)")
+	}
+	add("sts-region", c.STSRegion)
+	add("ca-bundle", c.CustomCABundle)
+	flag("insecure", c.Insecure)
+	flag("fips", c.UseFIPSEndpoint)
+	flag("dualstack", c.UseDualStackEndpoint)
+	return "aws{" + strings.Join(parts, " ") + "}"
+}
+
+// Format prints String for every verb, so no verb (%+v, %#v, %d, ...)
+// can reach a secret field.
+func (c Connection) Format(f fmt.State, verb rune) { formatSafe(f, verb, c.String()) }
+
+// String describes the role without the external ID.
+func (r AssumeRole) String() string {
+	s := "assume_role{role_arn=" + r.RoleARN
+	if r.SessionName != "" {
+		s += " session_name=" + r.SessionName
+	}
+	if r.ExternalID != "" {
+		s += " external_id=(hidden)"
+	}
+	return s + "}"
+}
+
+// Format prints String for every verb.
+func (r AssumeRole) Format(f fmt.State, verb rune) { formatSafe(f, verb, r.String()) }
+
+// String describes the role without the token.
+func (r WebIdentityRole) String() string {
+	s := "assume_role_with_web_identity{role_arn=" + r.RoleARN
+	switch {
+	case r.TokenFile != "":
+		s += " web_identity_token_file=" + r.TokenFile
+	case r.Token != "":
+		s += " web_identity_token=(hidden)"
+	}
+	return s + "}"
+}
+
+// Format prints String for every verb.
+func (r WebIdentityRole) Format(f fmt.State, verb rune) { formatSafe(f, verb, r.String()) }
+
+// formatSafe writes s for any verb: quoted for %q, as is otherwise.
+func formatSafe(f fmt.State, verb rune, s string) {
+	if verb == 'q' {
+		s = strconv.Quote(s)
+	}
+	io.WriteString(f, s)
 }
 
 // Config is one environment's s3 backend as infractl needs it: where the
@@ -82,6 +226,15 @@ type Config struct {
 	// SSECustomerKey is the base64 SSE-C key (sse_customer_key), needed
 	// to read and write objects encrypted with it. It is never printed.
 	SSECustomerKey string `json:"-"`
+	// ACL is the canned ACL Terraform puts on the state objects it writes
+	// (acl); Rollback writes with it too.
+	ACL string `json:"acl,omitempty"`
+	// AllowedAccountIDs and ForbiddenAccountIDs are allowed_account_ids
+	// and forbidden_account_ids: the Backend refuses to change anything
+	// (lock, unlock, roll back) with credentials of another account; see
+	// Backend.CheckAccount.
+	AllowedAccountIDs   []string `json:"allowed_account_ids,omitempty"`
+	ForbiddenAccountIDs []string `json:"forbidden_account_ids,omitempty"`
 	// Source is where the backend block is, "environments/dev/main.tf:3",
 	// for messages.
 	Source string `json:"source,omitempty"`
@@ -100,6 +253,35 @@ const DigestSuffix = "-md5"
 
 // String names the state for messages: s3://bucket/key.
 func (c Config) String() string { return "s3://" + c.Bucket + "/" + c.Key }
+
+// Format prints String for %v and %s, and with %+v or %#v also the
+// connection and settings, never a secret (keys, token, SSE-C key,
+// external ID). Without it the Connection's Format would be promoted.
+func (c Config) Format(f fmt.State, verb rune) {
+	s := c.String()
+	if verb == 'v' && (f.Flag('+') || f.Flag('#')) {
+		s = c.describe()
+	}
+	formatSafe(f, verb, s)
+}
+
+// describe is the long, secret-free form of the config.
+func (c Config) describe() string {
+	parts := []string{c.String(), c.Connection.String(), "locking=" + c.Locking()}
+	if c.Encrypt {
+		parts = append(parts, "encrypt")
+	}
+	if c.KMSKeyID != "" {
+		parts = append(parts, "kms_key_id="+c.KMSKeyID)
+	}
+	if c.SSECustomerKey != "" {
+		parts = append(parts, "sse_customer_key=(hidden)")
+	}
+	if c.Source != "" {
+		parts = append(parts, "source="+c.Source)
+	}
+	return strings.Join(parts, " ")
+}
 
 // LockID is the DynamoDB lock item's key, bucket/key, which is also the
 // Path in Terraform's lock info.

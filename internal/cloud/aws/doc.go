@@ -8,8 +8,11 @@
 // Everything starts from a Config, read from an environment's backend
 // "s3" block plus -backend-config files by FromBackend, with credentials
 // from the normal AWS chain. Open returns a *Backend for one state; it
-// implements remotestate.Backend for the CLI's state commands. Bootstrap and
-// WriteBackends serve `infractl bootstrap s3`.
+// implements remotestate.Backend for the CLI's state commands, plus what
+// only S3 has: UnlockMatching (which also says what is still held),
+// UnlockUnreadable for locks whose info names no ID, and CheckAccount for
+// the block's allowed_account_ids / forbidden_account_ids (every write
+// checks it too). Bootstrap and WriteBackends serve `infractl bootstrap s3`.
 //
 // The protocol facts this package follows (Terraform 1.11.4) are in
 // terraform-protocols.md section 2: the lock item `LockID = bucket/key`

@@ -41,10 +41,22 @@ type LockMismatchError struct {
 func (e *LockMismatchError) Error() string {
 	var held []string
 	for _, l := range e.Held {
-		held = append(held, fmt.Sprintf("%q (%s, %s by %s since %s)", l.ID, l.Source, l.Operation, l.Who,
-			l.Created.UTC().Format("2006-01-02 15:04:05 UTC")))
+		held = append(held, describeLock(l))
 	}
 	return fmt.Sprintf("lock ID %q does not match the held lock %s", e.ID, strings.Join(held, " and "))
+}
+
+// describeLock names a lock and its holder for messages; an unreadable
+// lock says so rather than inventing an ID or a time.
+func describeLock(l remotestate.Lock) string {
+	if l.ID == "" {
+		return fmt.Sprintf("without ID (%s, unreadable: holder and age unknown)", l.Source)
+	}
+	since := "an unknown time"
+	if !l.Created.IsZero() {
+		since = l.Created.UTC().Format("2006-01-02 15:04:05 UTC")
+	}
+	return fmt.Sprintf("%q (%s, %s by %s since %s)", l.ID, l.Source, l.Operation, l.Who, since)
 }
 
 // LockHeldError is a lock that could not be taken because another holder
@@ -62,9 +74,7 @@ func (e *LockHeldError) Error() string {
 	if len(e.Held) == 0 {
 		return fmt.Sprintf("acquiring the state lock: %v", e.Err)
 	}
-	l := e.Held[0]
-	return fmt.Sprintf("the state is locked (ID %s, %s by %s since %s)", l.ID, l.Operation, l.Who,
-		l.Created.UTC().Format("2006-01-02 15:04:05 UTC"))
+	return "the state is locked: lock " + describeLock(e.Held[0])
 }
 
 // Unwrap returns the write failure.

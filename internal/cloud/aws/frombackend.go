@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -31,20 +32,32 @@ type setting struct {
 // does, into a Config. An element of backendConfig is a file of HCL
 // `key = value` lines (or JSON when it ends in .json) or, when no such
 // file exists and it holds "=", a single key=value pair. Relative file
-// names are taken as they are, so the CLI resolves them against the
-// environment directory as terraform would.
+// names are opened as given, that is relative to the process's working
+// directory: the CLI makes them absolute from the user's working directory
+// before calling, as terraform init -backend-config would read them. File
+// paths inside the block (custom_ca_bundle, shared_config_files,
+// web_identity_token_file) are taken as given too.
 //
 // The region falls back to AWS_REGION and AWS_DEFAULT_REGION, and the
 // endpoints to AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_DYNAMODB and
 // AWS_ENDPOINT_URL (then the deprecated AWS_S3_ENDPOINT and
 // AWS_DYNAMODB_ENDPOINT), as Terraform's do. Credentials are left to the
-// normal AWS chain unless the block sets profile or keys literally.
+// normal AWS chain unless the block sets profile, keys or roles.
+//
+// No argument is silently ignored. Every argument of the s3 backend's
+// schema in Terraform 1.11 is either used (see Config and Connection),
+// accepted because infractl makes no call it would change
+// (skip_credentials_validation, skip_requesting_account_id,
+// skip_region_validation, iam_endpoint and endpoints.iam), or refused
+// with a *ConfigError saying infractl does not support it yet (http_proxy,
+// https_proxy, no_proxy, endpoints.sso). An argument outside the schema is
+// a *ConfigError too, as terraform would reject it.
 //
 // Only the default workspace's key is returned; use Config.ForWorkspace
 // for others. Errors are *ConfigError naming the argument and the block's
 // file:line: a backend of another type, a missing bucket, key or region,
-// or an argument that is not a literal value (infractl reads backends
-// without running terraform).
+// an unknown, unsupported or conflicting argument, or an argument that is
+// not a literal value (infractl reads backends without running terraform).
 func FromBackend(b *estate.Backend, backendConfig ...string) (Config, error) {
 	if b == nil {
 		return Config{}, &ConfigError{Msg: "the environment has no backend"}
@@ -63,9 +76,7 @@ func FromBackend(b *estate.Backend, backendConfig ...string) (Config, error) {
 	}
 	for _, nb := range b.Blocks {
 		// Nested blocks such as assume_role { ... } read like objects.
-		if obj, ok := blockObject(nb); ok {
-			set[nb.Type] = setting{value: obj, literal: true, where: rangeSource(nb.Range)}
-		}
+		set[nb.Type] = blockSetting(nb)
 	}
 	for _, bc := range backendConfig {
 		extra, err := readBackendConfig(bc)
@@ -75,6 +86,9 @@ func FromBackend(b *estate.Backend, backendConfig ...string) (Config, error) {
 		for name, s := range extra {
 			set[name] = s
 		}
+	}
+	if err := checkArguments(set, source); err != nil {
+		return Config{}, err
 	}
 	cfg, err := configFromSettings(set, source)
 	if err != nil {
@@ -97,6 +111,9 @@ func configFromSettings(set map[string]setting, source string) (Config, error) {
 	cfg.Encrypt = r.boolean("encrypt")
 	cfg.KMSKeyID = r.str("kms_key_id")
 	cfg.SSECustomerKey = r.str("sse_customer_key")
+	cfg.ACL = r.str("acl")
+	cfg.AllowedAccountIDs = r.list("allowed_account_ids")
+	cfg.ForbiddenAccountIDs = r.list("forbidden_account_ids")
 	cfg.UsePathStyle = r.boolean("use_path_style") || r.boolean("force_path_style")
 	cfg.Profile = r.str("profile")
 	cfg.AccessKey = r.str("access_key")
@@ -114,17 +131,61 @@ func configFromSettings(set map[string]setting, source string) (Config, error) {
 		}
 		cfg.MaxRetries = v
 	}
+	cfg.RetryMode = r.str("retry_mode")
+	if m := cfg.RetryMode; m != "" && m != "standard" && m != "adaptive" {
+		r.fail("retry_mode", fmt.Sprintf("retry_mode must be \"standard\" or \"adaptive\", got %q", m))
+	}
+	cfg.STSRegion = r.str("sts_region")
+	cfg.CustomCABundle = r.str("custom_ca_bundle")
+	cfg.Insecure = r.boolean("insecure")
+	cfg.UseFIPSEndpoint = r.boolean("use_fips_endpoint")
+	cfg.UseDualStackEndpoint = r.boolean("use_dualstack_endpoint")
+	cfg.SkipMetadataAPICheck = r.boolean("skip_metadata_api_check")
+	cfg.SkipS3Checksum = r.boolean("skip_s3_checksum")
+	cfg.EC2MetadataEndpoint = r.str("ec2_metadata_service_endpoint")
+	cfg.EC2MetadataEndpointMode = r.str("ec2_metadata_service_endpoint_mode")
+	if m := strings.ToLower(cfg.EC2MetadataEndpointMode); m != "" && m != "ipv4" && m != "ipv6" {
+		r.fail("ec2_metadata_service_endpoint_mode", fmt.Sprintf("ec2_metadata_service_endpoint_mode must be \"IPv4\" or \"IPv6\", got %q", cfg.EC2MetadataEndpointMode))
+	}
 	ep := r.object("endpoints")
 	cfg.Endpoints = Endpoints{
-		S3:       firstOf(ep["s3"], r.str("endpoint"), os.Getenv("AWS_ENDPOINT_URL_S3"), os.Getenv("AWS_S3_ENDPOINT"), os.Getenv("AWS_ENDPOINT_URL")),
-		DynamoDB: firstOf(ep["dynamodb"], r.str("dynamodb_endpoint"), os.Getenv("AWS_ENDPOINT_URL_DYNAMODB"), os.Getenv("AWS_DYNAMODB_ENDPOINT"), os.Getenv("AWS_ENDPOINT_URL")),
-		STS:      firstOf(ep["sts"], r.str("sts_endpoint"), os.Getenv("AWS_ENDPOINT_URL_STS"), os.Getenv("AWS_ENDPOINT_URL")),
+		S3:       firstOf(ep.str("s3"), r.str("endpoint"), os.Getenv("AWS_ENDPOINT_URL_S3"), os.Getenv("AWS_S3_ENDPOINT"), os.Getenv("AWS_ENDPOINT_URL")),
+		DynamoDB: firstOf(ep.str("dynamodb"), r.str("dynamodb_endpoint"), os.Getenv("AWS_ENDPOINT_URL_DYNAMODB"), os.Getenv("AWS_DYNAMODB_ENDPOINT"), os.Getenv("AWS_ENDPOINT_URL")),
+		STS:      firstOf(ep.str("sts"), r.str("sts_endpoint"), os.Getenv("AWS_ENDPOINT_URL_STS"), os.Getenv("AWS_ENDPOINT_URL")),
 	}
-	role := r.object("assume_role")
-	cfg.AssumeRole = AssumeRole{
-		RoleARN:     firstOf(role["role_arn"], r.str("role_arn")),
-		SessionName: firstOf(role["session_name"], r.str("session_name")),
-		ExternalID:  firstOf(role["external_id"], r.str("external_id")),
+	if role := r.object("assume_role"); role != nil {
+		cfg.AssumeRole = AssumeRole{
+			RoleARN:           role.str("role_arn"),
+			SessionName:       role.str("session_name"),
+			ExternalID:        role.str("external_id"),
+			Duration:          role.duration("duration"),
+			Policy:            strings.TrimSpace(role.str("policy")),
+			PolicyARNs:        role.list("policy_arns"),
+			SourceIdentity:    role.str("source_identity"),
+			Tags:              role.strMap("tags"),
+			TransitiveTagKeys: role.list("transitive_tag_keys"),
+		}
+		if cfg.AssumeRole.RoleARN == "" {
+			r.fail("assume_role", "assume_role needs role_arn")
+		}
+	}
+	if web := r.object("assume_role_with_web_identity"); web != nil {
+		cfg.WebIdentity = WebIdentityRole{
+			RoleARN:     web.str("role_arn"),
+			SessionName: web.str("session_name"),
+			Duration:    web.duration("duration"),
+			Policy:      strings.TrimSpace(web.str("policy")),
+			PolicyARNs:  web.list("policy_arns"),
+			Token:       web.str("web_identity_token"),
+			TokenFile:   web.str("web_identity_token_file"),
+		}
+		w := cfg.WebIdentity
+		switch {
+		case w.RoleARN == "":
+			r.fail("assume_role_with_web_identity", "assume_role_with_web_identity needs role_arn")
+		case (w.Token == "") == (w.TokenFile == ""):
+			r.fail("assume_role_with_web_identity", "assume_role_with_web_identity needs exactly one of web_identity_token and web_identity_token_file")
+		}
 	}
 	if cfg.Region == "" {
 		cfg.Region = firstOf(os.Getenv("AWS_REGION"), os.Getenv("AWS_DEFAULT_REGION"))
@@ -178,9 +239,13 @@ func (r *reader) str(name string) string {
 	if !ok {
 		return ""
 	}
+	return r.toStr(name, name, v)
+}
+
+func (r *reader) toStr(arg, name string, v cty.Value) string {
 	s, err := convert.Convert(v, cty.String)
 	if err != nil || s.IsNull() {
-		r.fail(name, fmt.Sprintf("%s must be a string", name))
+		r.fail(arg, fmt.Sprintf("%s must be a string", name))
 		return ""
 	}
 	return s.AsString()
@@ -204,9 +269,13 @@ func (r *reader) list(name string) []string {
 	if !ok {
 		return nil
 	}
+	return r.toList(name, name, v)
+}
+
+func (r *reader) toList(arg, name string, v cty.Value) []string {
 	l, err := convert.Convert(v, cty.List(cty.String))
 	if err != nil || l.IsNull() {
-		r.fail(name, fmt.Sprintf("%s must be a list of strings", name))
+		r.fail(arg, fmt.Sprintf("%s must be a list of strings", name))
 		return nil
 	}
 	var out []string
@@ -219,7 +288,9 @@ func (r *reader) list(name string) []string {
 	return out
 }
 
-func (r *reader) object(name string) map[string]string {
+// object returns an object argument (endpoints, assume_role) for reading
+// its attributes; nil when it is not set.
+func (r *reader) object(name string) *objectReader {
 	v, ok := r.get(name)
 	if !ok {
 		return nil
@@ -228,19 +299,76 @@ func (r *reader) object(name string) map[string]string {
 		r.fail(name, fmt.Sprintf("%s must be an object, as in %s = { ... }", name, name))
 		return nil
 	}
-	out := map[string]string{}
+	o := &objectReader{r: r, name: name, attrs: map[string]cty.Value{}}
 	for it := v.ElementIterator(); it.Next(); {
 		k, e := it.Element()
-		if e.IsNull() {
-			continue
+		if !e.IsNull() {
+			o.attrs[k.AsString()] = e
 		}
-		s, err := convert.Convert(e, cty.String)
-		if err != nil {
-			continue // nested objects (e.g. assume_role tags) are not used
+	}
+	return o
+}
+
+// objectReader reads the attributes of one object argument; errors name
+// the argument, and the attribute as parent.attr.
+type objectReader struct {
+	r     *reader
+	name  string
+	attrs map[string]cty.Value
+}
+
+func (o *objectReader) str(attr string) string {
+	if o == nil {
+		return ""
+	}
+	v, ok := o.attrs[attr]
+	if !ok {
+		return ""
+	}
+	return o.r.toStr(o.name, o.name+"."+attr, v)
+}
+
+func (o *objectReader) list(attr string) []string {
+	v, ok := o.attrs[attr]
+	if !ok {
+		return nil
+	}
+	return o.r.toList(o.name, o.name+"."+attr, v)
+}
+
+func (o *objectReader) strMap(attr string) map[string]string {
+	v, ok := o.attrs[attr]
+	if !ok {
+		return nil
+	}
+	m, err := convert.Convert(v, cty.Map(cty.String))
+	if err != nil || m.IsNull() {
+		o.r.fail(o.name, fmt.Sprintf("%s.%s must be a map of strings", o.name, attr))
+		return nil
+	}
+	out := map[string]string{}
+	for it := m.ElementIterator(); it.Next(); {
+		k, e := it.Element()
+		if !e.IsNull() {
+			out[k.AsString()] = e.AsString()
 		}
-		out[k.AsString()] = s.AsString()
 	}
 	return out
+}
+
+// duration reads a role session duration ("1h", "90m"), which Terraform
+// bounds to 15 minutes .. 12 hours.
+func (o *objectReader) duration(attr string) time.Duration {
+	s := o.str(attr)
+	if s == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 15*time.Minute || d > 12*time.Hour {
+		o.r.fail(o.name, fmt.Sprintf("%s.%s must be a duration between 15m and 12h, such as \"1h\", got %q", o.name, attr, s))
+		return 0
+	}
+	return d
 }
 
 // readBackendConfig reads one -backend-config argument: a file, or a
@@ -296,16 +424,25 @@ func pairSetting(name, value, arg string) setting {
 	return s
 }
 
-// blockObject turns a nested block of literal arguments into an object.
-func blockObject(b estate.Block) (cty.Value, bool) {
+// blockSetting turns a nested block into an object setting; a block with
+// a non-literal argument, or a block nested in it, is a non-literal
+// setting, which reading refuses with its source text.
+func blockSetting(b estate.Block) setting {
+	s := setting{literal: true, where: rangeSource(b.Range), expr: b.Type + " { ... }"}
 	attrs := map[string]cty.Value{}
 	for name, a := range b.Attributes {
 		if !a.Literal {
-			return cty.NilVal, false
+			s.literal, s.expr = false, b.Type+" { "+name+" = "+a.Expr+" }"
+			return s
 		}
 		attrs[name] = a.Value
 	}
-	return cty.ObjectVal(attrs), true
+	if len(b.Blocks) > 0 {
+		s.literal, s.expr = false, b.Type+" { "+b.Blocks[0].Type+" { ... } }"
+		return s
+	}
+	s.value = cty.ObjectVal(attrs)
+	return s
 }
 
 func blockSource(b *estate.Backend) string {

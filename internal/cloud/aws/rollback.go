@@ -24,7 +24,8 @@ const RollbackOperation = "state-rollback"
 type RollbackResult struct {
 	// Target is the version that was restored, as it was stored.
 	Target remotestate.Version `json:"target"`
-	// Previous is the version that was current before, which Backup got.
+	// Previous is the version that was current before, which the backup
+	// hook got.
 	Previous remotestate.Version `json:"previous"`
 	// New is the version written: Target's body with serial =
 	// Previous.Serial + 1.
@@ -56,15 +57,23 @@ func (b *Backend) Rollback(ctx context.Context, id string, opts remotestate.Roll
 //     (tfstate.CheckPush; the error matches tfstate.ErrLineageMismatch);
 //     when the state object was deleted (its newest version is a delete
 //     marker), the target is restored with its own serial + 1;
-//  3. hand the current body to Backup, if set, and stop if it fails;
-//  4. write the target body with serial = current + 1 (tfstate.BumpSerial),
-//     encrypted as the backend says, with If-Match on the current object's
-//     ETag (If-None-Match when there is none) so a writer that ignores
-//     locks is not overwritten (ErrStateChanged);
-//  5. when a table is configured, put the hex MD5 of the new body in the
+//  3. rewrite the target body with serial = current + 1
+//     (tfstate.BumpSerial);
+//  4. only now that every check passed (lock held, version found, not
+//     current, lineage accepted or forced) and before anything is written,
+//     hand the current body to the backup hook, opts.Backup when set, else
+//     b.Backup, and stop if it fails; no hook is called when there is no
+//     current state to back up, and none on any refusal;
+//  5. write the new body, encrypted as the backend says, with If-Match on
+//     the current object's ETag (If-None-Match when there is none) so a
+//     writer that ignores locks is not overwritten (ErrStateChanged);
+//  6. when a table is configured, put the hex MD5 of the new body in the
 //     digest item bucket/key-md5, or the next terraform plan would fail its
 //     checksum check;
-//  6. release the lock.
+//  7. release the lock.
+//
+// Credentials of an account the backend refuses (allowed_account_ids,
+// forbidden_account_ids) are an *AccountError before the lock is taken.
 func (b *Backend) RollbackTo(ctx context.Context, id string, opts remotestate.RollbackOptions) (res *RollbackResult, err error) {
 	if id == "" {
 		return nil, fmt.Errorf("%s: rollback needs a version ID", b)
@@ -131,11 +140,6 @@ func (b *Backend) RollbackTo(ctx context.Context, id string, opts remotestate.Ro
 	if err := tfstate.CheckPush(curMeta, incoming, false, opts.Force); err != nil {
 		return nil, fmt.Errorf("%s: rolling back to version %s: %w", b, id, err)
 	}
-	if b.Backup != nil && hasCurrent {
-		if err := b.Backup(res.Previous, cur.body); err != nil {
-			return nil, fmt.Errorf("%s: backing up the current state: %w", b, err)
-		}
-	}
 	lineage := targetMeta.Lineage
 	if opts.Force {
 		lineage = "" // a forced rollback keeps the target's own lineage
@@ -143,6 +147,11 @@ func (b *Backend) RollbackTo(ctx context.Context, id string, opts remotestate.Ro
 	body, err := tfstate.BumpSerial(target.body, incoming.Serial, lineage)
 	if err != nil {
 		return nil, fmt.Errorf("%s: rewriting the serial of version %s: %w", b, id, err)
+	}
+	if hasCurrent {
+		if err := b.backup(opts, res.Previous, cur.body); err != nil {
+			return nil, fmt.Errorf("%s: backing up the current state (nothing was written): %w", b, err)
+		}
 	}
 
 	in := b.putInput(b.cfg.Key, body)
@@ -175,6 +184,18 @@ func (b *Backend) RollbackTo(ctx context.Context, id string, opts remotestate.Ro
 		}
 	}
 	return res, nil
+}
+
+// backup hands the current body to the rollback's hook: opts.Backup
+// when set, else b.Backup; none is no error.
+func (b *Backend) backup(opts remotestate.RollbackOptions, current remotestate.Version, body []byte) error {
+	switch {
+	case opts.Backup != nil:
+		return opts.Backup(body)
+	case b.Backup != nil:
+		return b.Backup(current, body)
+	}
+	return nil
 }
 
 // putDigest stores the state's MD5 where Terraform checks it.

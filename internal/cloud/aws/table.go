@@ -21,7 +21,7 @@ func (bs *bootstrapper) ensureTable(ctx context.Context) error {
 	out, err := bs.c.ddb.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &name})
 	if err != nil {
 		if !isCode(err, "ResourceNotFoundException") {
-			return fmt.Errorf("checking DynamoDB table %s: %w", name, err)
+			return fmt.Errorf("checking DynamoDB table %s: %w", name, denied("DynamoDB table "+name, "DescribeTable", "dynamodb:DescribeTable", err))
 		}
 		if bs.opts.DryRun {
 			bs.r.add(ItemLockTable, StatusWouldCreate, "does not exist; hash key LockID (S), on-demand billing")
@@ -47,7 +47,7 @@ func (bs *bootstrapper) ensureTable(ctx context.Context) error {
 		return nil
 	}
 	if _, err := bs.c.ddb.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: &name, BillingMode: ddbtypes.BillingModePayPerRequest}); err != nil {
-		return fmt.Errorf("setting on-demand billing on DynamoDB table %s: %w", name, err)
+		return fmt.Errorf("setting on-demand billing on DynamoDB table %s: %w", name, denied("DynamoDB table "+name, "UpdateTable", "dynamodb:UpdateTable", err))
 	}
 	bs.r.add(ItemLockTableMode, StatusRepaired, "was provisioned; set to on-demand (PAY_PER_REQUEST)")
 	return nil
@@ -62,7 +62,7 @@ func (bs *bootstrapper) createTable(ctx context.Context) error {
 		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: awsv2.String("LockID"), KeyType: ddbtypes.KeyTypeHash}},
 	})
 	if err != nil {
-		return fmt.Errorf("creating DynamoDB table %s: %w", name, err)
+		return fmt.Errorf("creating DynamoDB table %s: %w", name, denied("DynamoDB table "+name, "CreateTable", "dynamodb:CreateTable", err))
 	}
 	w := dynamodb.NewTableExistsWaiter(bs.c.ddb, func(o *dynamodb.TableExistsWaiterOptions) { o.MinDelay = time.Second })
 	if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: &name}, tableWait); err != nil {

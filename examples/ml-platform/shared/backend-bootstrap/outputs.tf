@@ -14,7 +14,7 @@ output "lock_table" {
 }
 
 output "backend_block" {
-  description = "A backend block to paste into an environment (replace the key with one per environment), or generate for every environment with `infractl bootstrap s3 --write-backends`."
+  description = "A backend block to paste into an environment (replace the key with one per environment), or generate for every environment with `infractl bootstrap s3 --write-backends`. It sets use_lockfile = true, which needs Terraform >= 1.10 in every environment that uses it (older versions reject the argument): give those environments required_version = \">= 1.10\", or, on older Terraform, drop use_lockfile and lock with dynamodb_table (create_lock_table = true)."
   value = join("\n", compact([
     "terraform {",
     "  backend \"s3\" {",
@@ -23,7 +23,7 @@ output "backend_block" {
     "    region       = \"${var.region}\"",
     "    encrypt      = true",
     var.kms_key_arn == null ? "" : "    kms_key_id   = \"${var.kms_key_arn}\"",
-    "    use_lockfile = true",
+    "    use_lockfile = true # S3 lock file: needs Terraform >= 1.10",
     var.create_lock_table ? "    dynamodb_table = \"${aws_dynamodb_table.locks[0].name}\"" : "",
     "  }",
     "}",
