@@ -290,5 +290,6 @@ and never removes a lock other than the one named.`,
 	cmd.Flags().StringVar(&opts.LockID, "lock-id", "", "ID of the lock to remove (required; shown by 'infractl locks' and by this command)")
 	cmd.Flags().DurationVar(&opts.StaleAfter, "stale-after", stateops.DefaultStaleAfter, "refuse to remove a lock younger than this without --force")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "remove the lock even if it is younger than --stale-after")
+	cmd.Flags().BoolVar(&opts.Unreadable, "unreadable", false, "remove the locks whose info cannot be read (S3; needs --force)")
 	return cmd
 }

@@ -90,3 +90,10 @@ type Backend interface {
 	// while it writes; it refuses another lineage unless opts.Force.
 	Rollback(ctx context.Context, id string, opts RollbackOptions) (Version, error)
 }
+
+// UnreadableUnlocker is implemented by backends that can hold a lock whose
+// info cannot be parsed (S3: a garbage .tflock object or DynamoDB item),
+// which no lock ID can name. It removes only such locks and returns them.
+type UnreadableUnlocker interface {
+	RemoveUnreadableLocks(ctx context.Context) ([]Lock, error)
+}

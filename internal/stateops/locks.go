@@ -98,6 +98,9 @@ type UnlockOptions struct {
 	StaleAfter time.Duration
 	// Force removes a lock younger than StaleAfter.
 	Force bool
+	// Unreadable removes the locks whose info cannot be read (no ID can
+	// name them; their age is unknown, so Force is required).
+	Unreadable bool
 	// Who is recorded in the unlock log.
 	Who string
 }
@@ -145,6 +148,9 @@ func (s *Service) Unlock(ctx context.Context, env *estate.Environment, opts Unlo
 	if len(held) == 0 {
 		return nil, fmt.Errorf("%s is %w", env.Name, ErrNotLocked)
 	}
+	if opts.Unreadable {
+		return s.unlockUnreadable(ctx, env, b, opts)
+	}
 	if opts.LockID == "" {
 		return nil, fmt.Errorf("%w: name the lock to remove with --lock-id (the locks on %s are listed above)", ErrLockIDRequired, env.Name)
 	}
@@ -170,6 +176,24 @@ func (s *Service) Unlock(ctx context.Context, env *estate.Environment, opts Unlo
 		return nil, fmt.Errorf("removing the lock on %s: %w", env.Name, err)
 	}
 	if err := s.logUnlock(env, b.String(), removed, opts, now); err != nil {
+		return removed, fmt.Errorf("the lock was removed but recording it failed: %w", err)
+	}
+	return removed, nil
+}
+
+func (s *Service) unlockUnreadable(ctx context.Context, env *estate.Environment, b remotestate.Backend, opts UnlockOptions) ([]remotestate.Lock, error) {
+	u, ok := b.(remotestate.UnreadableUnlocker)
+	if !ok {
+		return nil, fmt.Errorf("%s: the %s backend has no unreadable locks to remove; use --lock-id", env.Name, env.Backend.Type)
+	}
+	if !opts.Force {
+		return nil, fmt.Errorf("%w: an unreadable lock on %s has no ID and an unknown age; pass --force to remove it", ErrLockTooYoung, env.Name)
+	}
+	removed, err := u.RemoveUnreadableLocks(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("removing unreadable locks on %s: %w", env.Name, err)
+	}
+	if err := s.logUnlock(env, b.String(), removed, opts, s.now()); err != nil {
 		return removed, fmt.Errorf("the lock was removed but recording it failed: %w", err)
 	}
 	return removed, nil

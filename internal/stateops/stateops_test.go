@@ -210,3 +210,28 @@ func TestUnlockInconsistentLocksOneByOne(t *testing.T) {
 		t.Fatalf("unlock B: removed %v, left %v, %v", removed, b.locks, err)
 	}
 }
+
+// unreadableBackend is a fakeBackend that can hold an unreadable lock.
+type unreadableBackend struct{ *fakeBackend }
+
+func (u unreadableBackend) RemoveUnreadableLocks(context.Context) ([]remotestate.Lock, error) {
+	removed := u.locks
+	u.locks = nil
+	return removed, nil
+}
+
+func TestUnlockUnreadable(t *testing.T) {
+	b := unreadableBackend{&fakeBackend{locks: []remotestate.Lock{{Source: "s3-lockfile", Problem: "unreadable"}}}}
+	s, env := newService(t, b)
+	if _, err := s.Unlock(context.Background(), env, UnlockOptions{Unreadable: true}); !errors.Is(err, ErrLockTooYoung) {
+		t.Errorf("without --force: %v", err)
+	}
+	removed, err := s.Unlock(context.Background(), env, UnlockOptions{Unreadable: true, Force: true})
+	if err != nil || len(removed) != 1 {
+		t.Fatalf("with --force: %v %v", removed, err)
+	}
+	plain, env2 := newService(t, &fakeBackend{locks: []remotestate.Lock{{ID: "x"}}})
+	if _, err := plain.Unlock(context.Background(), env2, UnlockOptions{Unreadable: true, Force: true}); err == nil {
+		t.Error("a backend without unreadable locks accepted --unreadable")
+	}
+}

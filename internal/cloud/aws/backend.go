@@ -171,3 +171,10 @@ func (b *Backend) bucketMissing(err error) error {
 	}
 	return err
 }
+
+// RemoveUnreadableLocks implements remotestate.UnreadableUnlocker: it
+// removes the locks whose info cannot be read, lockfile and DynamoDB item.
+func (b *Backend) RemoveUnreadableLocks(ctx context.Context) ([]remotestate.Lock, error) {
+	res, err := b.UnlockUnreadable(ctx, "")
+	return res.Removed, err
+}
