@@ -197,3 +197,30 @@ func listNames(m map[string]argSpec) string {
 func isObject(v cty.Value) bool {
 	return v.Type().IsObjectType() || v.Type().IsMapType()
 }
+
+// S3BackendArg is what Terraform 1.11's s3 backend makes of one top-level
+// argument name; it is exported so infractl lint checks backend blocks
+// against this package's schema instead of keeping a second list.
+type S3BackendArg struct {
+	// Known is true when the s3 backend accepts the argument (deprecated
+	// arguments included).
+	Known bool
+	// Attributes are the sorted attribute names an object argument
+	// (endpoints, assume_role, assume_role_with_web_identity) accepts; nil
+	// for other arguments.
+	Attributes []string
+	// Replacement says what to use instead of an argument older Terraform
+	// versions accepted and 1.11 rejects; empty otherwise.
+	Replacement string
+}
+
+// LookupS3BackendArg describes the s3 backend argument called name.
+func LookupS3BackendArg(name string) S3BackendArg {
+	spec, known := s3Schema[name]
+	arg := S3BackendArg{Known: known, Replacement: removedArgs[name]}
+	for attr := range spec.nested {
+		arg.Attributes = append(arg.Attributes, attr)
+	}
+	slices.Sort(arg.Attributes)
+	return arg
+}

@@ -1,0 +1,6 @@
+environment "staging" {}
+
+environment "prod" {
+  depends_on = ["staging"]
+  protected  = true
+}
