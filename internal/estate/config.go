@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // ConfigFileName is the estate's own configuration file at the estate root;
@@ -32,6 +33,12 @@ var (
 		},
 		Blocks: []hcl.BlockHeaderSchema{
 			{Type: "environment", LabelNames: []string{"name"}},
+			{Type: "promote"},
+		},
+	}
+	promoteBlockSchema = &hcl.BodySchema{
+		Attributes: []hcl.AttributeSchema{
+			{Name: "variables"},
 		},
 	}
 	environmentBlockSchema = &hcl.BodySchema{
@@ -47,6 +54,7 @@ type configFile struct {
 	EnvironmentsDir string // "" when not set
 	TerraformBinary string // "" when not set
 	Environments    []environmentBlock
+	Promote         PromoteConfig
 }
 
 // environmentBlock is one `environment "NAME" { ... }` block.
@@ -101,7 +109,24 @@ func decodeConfig(body hcl.Body) (*configFile, hcl.Diagnostics) {
 		diags = append(diags, d...)
 	}
 	seen := map[string]hcl.Range{}
+	var promoteRange *hcl.Range
 	for _, block := range content.Blocks {
+		if block.Type == "promote" {
+			if promoteRange != nil {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Duplicate promote block",
+					Detail:   fmt.Sprintf("The promote block was already declared at %s; merge the two.", formatPos(*promoteRange)),
+					Subject:  block.DefRange.Ptr(),
+				})
+				continue
+			}
+			promoteRange = block.DefRange.Ptr()
+			var d hcl.Diagnostics
+			cfg.Promote, d = decodePromoteBlock(block)
+			diags = append(diags, d...)
+			continue
+		}
 		env, d := decodeEnvironmentBlock(block)
 		diags = append(diags, d...)
 		switch prev, dup := seen[env.Name]; {
@@ -142,6 +167,42 @@ func decodeEnvironmentBlock(block *hcl.Block) (environmentBlock, hcl.Diagnostics
 		diags = append(diags, d...)
 	}
 	return env, diags
+}
+
+// decodePromoteBlock reads `promote { variables = [...] }`: the variable
+// names must be valid identifiers and appear once.
+func decodePromoteBlock(block *hcl.Block) (PromoteConfig, hcl.Diagnostics) {
+	p := PromoteConfig{Range: block.DefRange}
+	content, diags := block.Body.Content(promoteBlockSchema)
+	attr := content.Attributes["variables"]
+	if attr == nil {
+		return p, diags
+	}
+	names, d := decodeStringList(attr.Expr)
+	diags = append(diags, d...)
+	seen := map[string]bool{}
+	for _, name := range names {
+		switch {
+		case !hclsyntax.ValidIdentifier(name):
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid variable name",
+				Detail:   fmt.Sprintf("%q is not a valid terraform variable name.", name),
+				Subject:  attr.Expr.Range().Ptr(),
+			})
+		case seen[name]:
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Duplicate promotable variable",
+				Detail:   fmt.Sprintf("Variable %q is listed twice.", name),
+				Subject:  attr.Expr.Range().Ptr(),
+			})
+		default:
+			seen[name] = true
+			p.Variables = append(p.Variables, name)
+		}
+	}
+	return p, diags
 }
 
 // isPlainName reports whether name can be used as a single directory name.

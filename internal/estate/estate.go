@@ -25,6 +25,10 @@ type Estate struct {
 	TerraformBinary string
 	// Environments are in declared order (see Environment.Order).
 	Environments []*Environment
+	// Promote is the promote block of infractl.hcl: the variables that
+	// `infractl promote` copies between environments. Variables may name
+	// variables an environment does not declare; promote reports those.
+	Promote PromoteConfig
 
 	byName map[string]*Environment
 }
@@ -51,7 +55,7 @@ func Load(root string) (*Estate, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Estate{Root: abs, TerraformBinary: cfg.TerraformBinary, byName: map[string]*Environment{}}
+	e := &Estate{Root: abs, TerraformBinary: cfg.TerraformBinary, Promote: cfg.Promote, byName: map[string]*Environment{}}
 	if found {
 		e.ConfigFile = filepath.Join(abs, ConfigFileName)
 	}

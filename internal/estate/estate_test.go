@@ -188,7 +188,7 @@ func TestLoadErrors(t *testing.T) {
 			want: `infractl.hcl:2:1: Unsupported argument; An argument named "terraform_bin" is not expected here.` + "\n" +
 				`infractl.hcl:5:15: Unsuitable value type; Unsuitable value: a bool is required.` + "\n" +
 				`infractl.hcl:6:3: Unsupported argument; An argument named "depend_on" is not expected here. Did you mean "depends_on"?` + "\n" +
-				`infractl.hcl:9:1: Unsupported block type; Blocks of type "promote" are not expected here.`,
+				`infractl.hcl:9:1: Unsupported block type; Blocks of type "notify" are not expected here.`,
 		},
 		{
 			name: "infractl.hcl syntax error",

@@ -6,4 +6,4 @@ environment "dev" {
   depend_on = ["x"]
 }
 
-promote {}
+notify {}
