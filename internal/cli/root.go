@@ -44,7 +44,7 @@ Exit codes: 0 success (no changes), 1 error, 2 success with changes (plan, drift
 		c.GroupID = "state"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{newEnvsCommand(a)} {
+	for _, c := range []*cobra.Command{newEnvsCommand(a), newEnvCommand(a), newLintCommand(a), newCICommand(a), newPromoteCommand(a)} {
 		c.GroupID = "estate"
 		root.AddCommand(c)
 	}
