@@ -385,3 +385,26 @@ func TestOutputOnlyPlanIsApplied(t *testing.T) {
 	}
 	h.must(0, "plan", "dev")
 }
+
+func TestNoChangeApplyIsRecorded(t *testing.T) {
+	h := newHarness(t, map[string]string{"environments/dev/main.tf": `resource "terraform_data" "x" { input = 1 }`})
+	h.must(2, "plan", "dev")
+	h.must(0, "apply", "dev")
+	h.write("environments/dev/main.tf", `resource "terraform_data" "x" { input = 1 } # a comment: same plan`)
+	h.must(0, "plan", "dev")
+	h.must(0, "apply", "dev")
+	var rec struct {
+		Status     string `json:"status"`
+		ConfigHash string `json:"config_hash"`
+	}
+	if err := json.Unmarshal([]byte(h.read(".infractl/envs/dev/last-apply.json")), &rec); err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(Stdio{})
+	a.chdir = h.root
+	e, _ := a.loadEstate()
+	hash, _ := e.Environments[0].ConfigHash()
+	if rec.Status != "no-changes" || rec.ConfigHash != hash {
+		t.Errorf("last apply record %+v, want no-changes for the current configuration %s", rec, hash)
+	}
+}

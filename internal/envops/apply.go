@@ -53,15 +53,16 @@ func (s *Service) Apply(ctx context.Context, env *estate.Environment, opts Apply
 		return rep
 	}
 	if meta.Summary != nil && !meta.Summary.HasChanges() && meta.Summary.Status != plan.StatusChanges {
+		// Nothing to apply: the environment already matches this
+		// configuration, which is worth recording (promote relies on it).
 		rep.Finish(nil)
-		removeSavedPlan(env)
-		return rep
+	} else {
+		rep.Expect(meta.Summary)
+		cmd := s.Binary.Command(env.Dir, tf.ApplyOptions{PlanFile: PlanFileName})
+		cmd.EnvName = env.Name
+		_, runErr := s.Runner.Stream(ctx, cmd, observe(rep.Observe, obs))
+		rep.Finish(runErr)
 	}
-	rep.Expect(meta.Summary)
-	cmd := s.Binary.Command(env.Dir, tf.ApplyOptions{PlanFile: PlanFileName})
-	cmd.EnvName = env.Name
-	_, runErr := s.Runner.Stream(ctx, cmd, observe(rep.Observe, obs))
-	rep.Finish(runErr)
 	if err := removeSavedPlan(env); err != nil {
 		s.logger().Warn("removing applied plan", "env", env.Name, "err", err)
 	}
